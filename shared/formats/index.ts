@@ -1,0 +1,36 @@
+import { avif, type AvifOptions } from './avif.js';
+import { bmp, gif, heic } from './decode-only.js';
+import { jpeg, type JpegOptions } from './jpeg.js';
+import { jxl, type JxlOptions } from './jxl.js';
+import { png, type PngOptions } from './png.js';
+import type { FormatId, FormatMeta, OutputFormatId } from './types.js';
+import { webp, type WebpOptions } from './webp.js';
+
+export type { FormatId, FormatMeta, OutputFormatId, OutputFormatMeta } from './types.js';
+export type { AvifOptions, JpegOptions, JxlOptions, PngOptions, WebpOptions };
+
+/** Options per output format, keyed by format id. */
+export interface OutputOptionsMap {
+  jpeg: JpegOptions;
+  png: PngOptions;
+  webp: WebpOptions;
+  avif: AvifOptions;
+  jxl: JxlOptions;
+}
+
+/** What to write: a format and its options, as one discriminated value. */
+export type OutputSettings = {
+  [K in OutputFormatId]: { format: K; options: OutputOptionsMap[K] };
+}[OutputFormatId];
+
+/** Writable formats, in the order the UI lists them. */
+export const outputFormats = { webp, jpeg, avif, png, jxl } as const;
+
+/** Every readable format. */
+export const formats: Record<FormatId, FormatMeta> = { jpeg, png, webp, avif, jxl, heic, gif, bmp };
+
+export const outputFormatIds = Object.keys(outputFormats) as OutputFormatId[];
+
+export function isOutputFormat(id: unknown): id is OutputFormatId {
+  return typeof id === 'string' && id in outputFormats;
+}

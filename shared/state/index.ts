@@ -1,0 +1,2 @@
+export * from './item.js';
+export * from './batch.js';

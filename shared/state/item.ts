@@ -1,0 +1,78 @@
+import type { FormatId, OutputFormatId } from '../formats/index.js';
+import type { PresetOverride } from '../presets/index.js';
+
+/**
+ * pending → processing → done | failed | cancelled; skipped is final for inputs that are not
+ * images we read. failed and cancelled go back to pending on retry; processing goes back to
+ * pending when its worker was interrupted (reload, crash) rather than the image failing.
+ */
+export type ItemStatus = 'pending' | 'processing' | 'done' | 'failed' | 'cancelled' | 'skipped';
+
+export const itemStatuses: readonly ItemStatus[] = [
+  'pending',
+  'processing',
+  'done',
+  'failed',
+  'cancelled',
+  'skipped',
+];
+
+const itemTransitions: Record<ItemStatus, readonly ItemStatus[]> = {
+  pending: ['processing', 'cancelled'],
+  processing: ['done', 'failed', 'cancelled', 'pending'],
+  done: ['pending'],
+  failed: ['pending'],
+  cancelled: ['pending'],
+  skipped: [],
+};
+
+export function canTransitionItem(from: ItemStatus, to: ItemStatus): boolean {
+  return itemTransitions[from].includes(to);
+}
+
+/** Throws on a transition the state machine does not allow, naming both states. */
+export function assertItemTransition(from: ItemStatus, to: ItemStatus): void {
+  if (!canTransitionItem(from, to)) {
+    throw new Error(`An item cannot go from ${from} to ${to}`);
+  }
+}
+
+/** Final states: nothing more happens to the item unless someone retries it. */
+export function isItemSettled(status: ItemStatus): boolean {
+  return status !== 'pending' && status !== 'processing';
+}
+
+/** The conversion stages reported as progress, in order. */
+export type Stage = 'read' | 'decode' | 'resize' | 'encode' | 'metadata' | 'write';
+export const stages: readonly Stage[] = ['read', 'decode', 'resize', 'encode', 'metadata', 'write'];
+
+export interface BatchItem {
+  id: string;
+  batchId: string;
+  /** Relative path inside the dropped tree, with '/' separators: 'trip/day1/a.jpg'. */
+  path: string;
+  /** Input size in bytes. */
+  size: number;
+  /** Format sniffed from the bytes; null when not an image we read. */
+  format: FormatId | null;
+  status: ItemStatus;
+  /** Why it failed or was skipped, in words a person can act on. */
+  reason?: string;
+  override?: PresetOverride;
+  stage?: Stage;
+  /** 0..1 within the current conversion. */
+  progress: number;
+  /** Where the output goes inside the ZIP; set when the batch starts. */
+  outputPath?: string;
+  outputFormat?: OutputFormatId;
+  outputSize?: number;
+  width?: number;
+  height?: number;
+  outputWidth?: number;
+  outputHeight?: number;
+  /** Milliseconds spent converting (the last attempt). */
+  durationMs?: number;
+  attempts: number;
+  /** Position in the queue: insertion order. */
+  order: number;
+}
