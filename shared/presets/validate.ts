@@ -112,10 +112,11 @@ export function validateOverride(input: unknown): Validated<PresetOverride> {
   if (o.resize !== undefined) {
     const r = validateOptions<ResizeOptions>(o.resize, resizeSpecs, resizeDefaults, 'resize');
     errors.push(...r.errors);
-    // Keep only what the override names, so the batch preset fills the rest.
-    const given = o.resize as Record<string, unknown>;
+    // Keep only what the override names, so the batch preset fills the rest. A key set to
+    // undefined names nothing: keeping it would put the default (0 = no limit) in its place.
+    const given = (typeof o.resize === 'object' && o.resize) || {};
     value.resize = Object.fromEntries(
-      Object.entries(r.value).filter(([k]) => given && k in given),
+      Object.entries(r.value).filter(([k]) => (given as Record<string, unknown>)[k] !== undefined),
     ) as Partial<ResizeOptions>;
   }
   const metadata = validateMetadata(o.metadata, errors);
@@ -129,7 +130,13 @@ export function validateOverride(input: unknown): Validated<PresetOverride> {
 export function resolveSettings(preset: Preset, override?: PresetOverride): ConversionSettings {
   return {
     output: override?.output ?? preset.output,
-    resize: { ...preset.resize, ...override?.resize },
+    // Skip undefined entries: spreading { maxWidth: undefined } would erase the preset's value.
+    resize: {
+      ...preset.resize,
+      ...Object.fromEntries(
+        Object.entries(override?.resize ?? {}).filter(([, v]) => v !== undefined),
+      ),
+    },
     metadata: override?.metadata ?? preset.metadata,
     background: override?.background ?? preset.background,
   };

@@ -1,0 +1,43 @@
+import { getContext, setContext } from 'svelte';
+import { WorkerPool } from './pool/worker-pool.js';
+import { openStore, type Store } from './store/index.js';
+import { Queue } from './state/queue.svelte.js';
+import { Runner } from './state/runner.js';
+import { Settings } from './state/settings.svelte.js';
+import { Notices } from './state/notices.svelte.js';
+
+/** Everything components share; created once in App.svelte. */
+export interface AppContext {
+  store: Store;
+  queue: Queue;
+  runner: Runner;
+  settings: Settings;
+  pool: WorkerPool;
+  notices: Notices;
+}
+
+const key = Symbol('pixpool');
+
+/** Opens storage, restores settings and the last unfinished batch. */
+export async function createApp(): Promise<AppContext> {
+  const store = await openStore();
+  const settings = new Settings();
+  await settings.load(store);
+  const notices = new Notices();
+  const queue = new Queue();
+  const pool = new WorkerPool({
+    size: settings.concurrency,
+    createWorker: () =>
+      new Worker(new URL('./workers/convert.worker.ts', import.meta.url), { type: 'module' }),
+  });
+  const runner = new Runner(store, pool, queue, (m) => notices.error(m));
+  return { store, queue, runner, settings, pool, notices };
+}
+
+export function provideApp(ctx: AppContext): void {
+  setContext(key, ctx);
+}
+
+export function useApp(): AppContext {
+  return getContext<AppContext>(key);
+}

@@ -1,0 +1,28 @@
+/** '1.2 MB' — decimal units, as file managers show them. */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return '—';
+  const sign = n < 0 ? '-' : '';
+  let v = Math.abs(n);
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${sign}${u === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}
+
+/** '1 h 2 min', '3 min 4 s', '5 s'. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** Saved share as '−42 %' (smaller) or '+5 %' (grew). */
+export function formatSaving(before: number, after: number): string {
+  if (!before) return '';
+  const pct = Math.round(((after - before) / before) * 100);
+  return `${pct > 0 ? '+' : pct < 0 ? '−' : ''}${Math.abs(pct)} %`;
+}

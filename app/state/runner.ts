@@ -1,0 +1,336 @@
+import { limits } from '../../shared/limits.js';
+import { planOutputPaths } from '../../shared/naming.js';
+import { outputFormats } from '../../shared/formats/index.js';
+import { resolveSettings, type Preset } from '../../shared/presets/index.js';
+import {
+  assertBatchTransition,
+  assertItemTransition,
+  type Batch,
+  type BatchItem,
+  type ItemStatus,
+} from '../../shared/state/index.js';
+import { JobCancelled, JobInterrupted } from '../pool/errors.js';
+import type { WorkerPool } from '../pool/worker-pool.js';
+import type { Store } from '../store/index.js';
+import type { Queue } from './queue.svelte.js';
+import type { IntakeFile } from '../intake/classify.js';
+
+/**
+ * Drives one batch: takes pending items in queue order, keeps the pool busy, and records
+ * every outcome in IndexedDB before it shows, so a reload resumes from exactly here.
+ */
+export class Runner {
+  #inFlight = new Set<string>();
+  #cancelled = new Set<string>();
+  #tick: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private store: Store,
+    private pool: WorkerPool,
+    private queue: Queue,
+    private onError: (message: string) => void = () => {},
+  ) {}
+
+  /** Creates a new draft batch with the given preset. */
+  async newBatch(preset: Preset, name = defaultName()): Promise<Batch> {
+    const batch: Batch = {
+      id: crypto.randomUUID(),
+      name,
+      createdAt: Date.now(),
+      status: 'draft',
+      preset,
+      elapsedMs: 0,
+    };
+    await this.store.createBatch(batch);
+    this.queue.load(batch, []);
+    return batch;
+  }
+
+  /** Adds classified files to the current batch (a new one when the current one is over). */
+  async addFiles(files: IntakeFile[], preset: Preset): Promise<void> {
+    let batch = this.queue.batch;
+    if (!batch || batch.status === 'done' || batch.status === 'cancelled') {
+      batch = await this.newBatch(preset);
+    }
+    const start = this.queue.items.length;
+    const entries = files.map((f, i) => ({
+      input: f.file as Blob,
+      item: {
+        id: crypto.randomUUID(),
+        batchId: batch.id,
+        path: f.path,
+        size: f.file.size,
+        format: f.format,
+        status: f.format ? 'pending' : 'skipped',
+        reason: f.reason,
+        progress: 0,
+        attempts: 0,
+        order: start + i,
+        width: f.width,
+        height: f.height,
+      } satisfies BatchItem as BatchItem,
+    }));
+    await this.store.addItems(entries);
+    this.queue.put(...entries.map((e) => e.item));
+    if (batch.status === 'running') this.#pump();
+  }
+
+  /** Starts (or restarts) the batch with the preset chosen for it. */
+  async start(preset: Preset): Promise<void> {
+    const batch = this.queue.batch;
+    if (!batch) return;
+    await this.#setBatch({ ...batch, preset });
+    await this.#planOutputs();
+    await this.#transition('running');
+    this.#pump();
+  }
+
+  async pause(): Promise<void> {
+    if (this.queue.batch?.status === 'running') await this.#transition('paused');
+  }
+
+  async resume(): Promise<void> {
+    if (this.queue.batch?.status !== 'paused') return;
+    await this.#transition('running');
+    this.#pump();
+  }
+
+  async cancelItem(id: string): Promise<void> {
+    const item = this.queue.get(id);
+    if (!item) return;
+    // Not yet handed to the pool: #run sees the mark before it does.
+    if (item.status === 'processing' && !this.pool.cancel(id)) this.#cancelled.add(id);
+    else if (item.status === 'pending') await this.#settle(item, 'cancelled', {});
+    await this.#finishIfSettled();
+  }
+
+  async cancelAll(): Promise<void> {
+    const batch = this.queue.batch;
+    if (!batch || batch.status === 'done' || batch.status === 'cancelled') return;
+    await this.#transition('cancelled');
+    const pending = this.queue.all().filter((it) => it.status === 'pending');
+    const changed = pending.map((it) => ({ ...it, status: 'cancelled' as const }));
+    await this.store.putItems(changed);
+    this.queue.put(...changed);
+    for (const id of this.#inFlight) if (!this.pool.cancel(id)) this.#cancelled.add(id);
+  }
+
+  /** Puts failed and cancelled items (or just the one named) back in the queue and runs them. */
+  async retry(onlyId?: string): Promise<void> {
+    const batch = this.queue.batch;
+    if (!batch) return;
+    const again = this.queue
+      .all()
+      .filter(
+        (it) =>
+          (it.status === 'failed' || it.status === 'cancelled') && (!onlyId || it.id === onlyId),
+      )
+      .map((it) => ({ ...it, status: 'pending' as const, reason: undefined, progress: 0 }));
+    if (again.length === 0) return;
+    await this.store.putItems(again);
+    this.queue.put(...again);
+    if (batch.status === 'done' || batch.status === 'cancelled') await this.#transition('running');
+    if (this.queue.batch?.status === 'running') this.#pump();
+  }
+
+  /**
+   * Sets or clears one file's override. In a batch that has already run, the file converts
+   * again with its new settings.
+   */
+  async setOverride(id: string, override: BatchItem['override']): Promise<void> {
+    const item = this.queue.get(id);
+    const batch = this.queue.batch;
+    if (!item || !batch || item.status === 'processing' || item.status === 'skipped') return;
+    const rerun = batch.status !== 'draft' && item.status !== 'pending';
+    const next: BatchItem = rerun
+      ? { ...item, override, status: 'pending', reason: undefined, progress: 0 }
+      : { ...item, override };
+    await this.store.putItem(next);
+    this.queue.put(next);
+    if (batch.status === 'draft') return;
+    await this.#planOutputs();
+    if (batch.status === 'done' || batch.status === 'cancelled') await this.#transition('running');
+    this.#pump();
+  }
+
+  /** Loads a stored batch; an interrupted running batch carries on by itself. */
+  async restore(batchId: string): Promise<void> {
+    const batch = await this.store.getBatch(batchId);
+    if (!batch) return;
+    await this.store.recoverInterrupted(batchId);
+    const items = await this.store.getItems(batchId);
+    // The clock stopped with the page: count from now, not from the old start.
+    const restored = batch.status === 'running' ? { ...batch, startedAt: Date.now() } : batch;
+    this.queue.load(restored, items);
+    if (restored.status === 'running') {
+      await this.store.putBatch(restored);
+      this.#startTicking();
+      this.#pump();
+    }
+  }
+
+  /** Changes how many images convert at once; takes effect at the next dispatch. */
+  setConcurrency(n: number): void {
+    this.pool.setSize(n);
+    this.#pump();
+  }
+
+  /** Stops all work without changing stored state (page unload, switching batches). */
+  detach(): void {
+    this.pool.destroy();
+    this.#stopTicking();
+  }
+
+  #pump(): void {
+    const batch = this.queue.batch;
+    if (!batch || batch.status !== 'running') return;
+    const free = this.pool.size - this.#inFlight.size;
+    if (free > 0) {
+      const next = this.queue
+        .all()
+        .filter((it) => it.status === 'pending' && !this.#inFlight.has(it.id))
+        .slice(0, free);
+      for (const item of next) void this.#run(item, batch);
+    }
+    void this.#finishIfSettled();
+  }
+
+  async #run(item: BatchItem, batch: Batch): Promise<void> {
+    this.#inFlight.add(item.id);
+    const started = performance.now();
+    try {
+      assertItemTransition(item.status, 'processing');
+      const running: BatchItem = {
+        ...item,
+        status: 'processing',
+        stage: 'read',
+        progress: 0,
+        attempts: item.attempts + 1,
+      };
+      // Visible at once, so a cancel that arrives during the awaits below finds it running.
+      this.queue.put(running);
+      await this.store.putItem(running);
+      const input = await this.store.getInput(item.id);
+      if (!input) throw new Error('The original file is no longer stored; add it again.');
+      if (this.#cancelled.delete(item.id)) throw new JobCancelled();
+      const settings = resolveSettings(batch.preset, item.override);
+      const result = await this.pool.run({
+        id: item.id,
+        pixels: item.width && item.height ? item.width * item.height : undefined,
+        request: { input, name: item.path, settings, maxInputPixels: limits.maxInputPixels },
+        onStage: (stage, progress) => {
+          const cur = this.queue.get(item.id);
+          if (cur?.status === 'processing') this.queue.put({ ...cur, stage, progress });
+        },
+      });
+      const output = new Blob([result.bytes], { type: result.mimeType });
+      const done: BatchItem = {
+        ...this.queue.get(item.id)!,
+        status: 'done',
+        stage: undefined,
+        progress: 1,
+        reason: undefined,
+        outputFormat: result.format,
+        outputSize: output.size,
+        outputWidth: result.width,
+        outputHeight: result.height,
+        width: result.inputWidth,
+        height: result.inputHeight,
+        durationMs: Math.round(performance.now() - started),
+      };
+      await this.store.completeItem(done, output);
+      this.queue.put(done);
+    } catch (e) {
+      const cur = this.queue.get(item.id) ?? item;
+      const durationMs = Math.round(performance.now() - started);
+      if (e instanceof JobInterrupted) {
+        await this.#settle(cur, 'pending', { progress: 0 });
+      } else if (e instanceof JobCancelled) {
+        await this.#settle(cur, 'cancelled', { durationMs });
+      } else {
+        const reason = e instanceof Error ? e.message : String(e);
+        if (e instanceof Error && e.name === 'StorageFullError') this.onError(reason);
+        await this.#settle(cur, 'failed', { reason, durationMs });
+      }
+    } finally {
+      this.#inFlight.delete(item.id);
+      this.#cancelled.delete(item.id);
+      this.#pump();
+    }
+  }
+
+  async #settle(item: BatchItem, status: ItemStatus, extra: Partial<BatchItem>): Promise<void> {
+    if (item.status === status) return;
+    assertItemTransition(item.status, status);
+    const next: BatchItem = { ...item, ...extra, status, stage: undefined };
+    if (status !== 'processing') next.progress = status === 'pending' ? 0 : item.progress;
+    await this.store.putItem(next).catch((e) => this.onError(String(e)));
+    this.queue.put(next);
+  }
+
+  async #finishIfSettled(): Promise<void> {
+    const batch = this.queue.batch;
+    if (!batch || (batch.status !== 'running' && batch.status !== 'paused')) return;
+    if (this.#inFlight.size > 0) return;
+    if (this.queue.all().some((it) => it.status === 'pending' || it.status === 'processing'))
+      return;
+    if (batch.status === 'paused') return;
+    await this.#transition('done');
+  }
+
+  async #planOutputs(): Promise<void> {
+    const batch = this.queue.batch!;
+    const items = this.queue.all().filter((it) => it.status !== 'skipped');
+    const planned = planOutputPaths(
+      items.map((it) => ({
+        id: it.id,
+        path: it.path,
+        extension:
+          outputFormats[resolveSettings(batch.preset, it.override).output.format].extension,
+      })),
+    );
+    const changed = items
+      .filter((it) => planned.get(it.id) !== it.outputPath)
+      .map((it) => ({ ...it, outputPath: planned.get(it.id) }));
+    if (changed.length) {
+      await this.store.putItems(changed);
+      this.queue.put(...changed);
+    }
+  }
+
+  async #transition(status: Batch['status']): Promise<void> {
+    const batch = this.queue.batch!;
+    assertBatchTransition(batch.status, status);
+    const now = Date.now();
+    const next: Batch = { ...batch, status };
+    if (batch.status === 'running' && batch.startedAt) {
+      next.elapsedMs = batch.elapsedMs + (now - batch.startedAt);
+      next.startedAt = undefined;
+    }
+    if (status === 'running') {
+      next.startedAt = now;
+      next.finishedAt = undefined;
+      this.#startTicking();
+    } else this.#stopTicking();
+    if (status === 'done' || status === 'cancelled') next.finishedAt = now;
+    await this.#setBatch(next);
+  }
+
+  async #setBatch(batch: Batch): Promise<void> {
+    await this.store.putBatch(batch);
+    this.queue.setBatch(batch);
+  }
+
+  #startTicking(): void {
+    this.#tick ??= setInterval(() => this.queue.tick(), 1000);
+  }
+
+  #stopTicking(): void {
+    clearInterval(this.#tick);
+    this.#tick = undefined;
+  }
+}
+
+function defaultName(): string {
+  return `Batch ${new Date().toLocaleString()}`;
+}

@@ -1,0 +1,34 @@
+import type { BatchItem } from '../../shared/state/index.js';
+import type { PixpoolDb } from './db.js';
+import { inTransaction } from './errors.js';
+
+export async function getInput(db: PixpoolDb, itemId: string): Promise<Blob | undefined> {
+  return (await db.get('inputs', itemId))?.blob;
+}
+
+export async function getOutput(db: PixpoolDb, itemId: string): Promise<Blob | undefined> {
+  return (await db.get('outputs', itemId))?.blob;
+}
+
+export async function deleteOutput(db: PixpoolDb, itemId: string): Promise<void> {
+  const tx = db.transaction('outputs', 'readwrite');
+  await inTransaction(tx, 'deleting an output', () => tx.store.delete(itemId));
+}
+
+/**
+ * Saves a finished item and its output in one transaction: if either write fails (storage
+ * full, a crash mid-commit) neither is kept, so the item stays as it was (e.g. 'processing')
+ * and no output exists for it.
+ */
+export async function completeItem(db: PixpoolDb, item: BatchItem, output: Blob): Promise<void> {
+  if (item.status !== 'done') {
+    throw new Error(`completeItem expects a done item but ${item.path} is ${item.status}`);
+  }
+  const tx = db.transaction(['items', 'outputs'], 'readwrite');
+  await inTransaction(tx, `saving the output of ${item.path}`, () =>
+    Promise.all([
+      tx.objectStore('items').put(item),
+      tx.objectStore('outputs').put({ itemId: item.id, batchId: item.batchId, blob: output }),
+    ]),
+  );
+}

@@ -1,0 +1,56 @@
+import type { FormatId, OutputSettings } from '../../../shared/formats/index.js';
+import type { Pixels } from '../pipeline/pixels.js';
+import { jpegProblem } from './jpeg-check.js';
+import { pngProblem } from './png-check.js';
+
+// Each codec module is imported on first use, so a worker that only writes WebP never parses
+// the AVIF or JPEG XL glue, and libheif (LGPL, ~2 MB) stays a chunk of its own.
+
+type Decoder = { decode(bytes: Uint8Array): Promise<Pixels> };
+
+const wasmDecoders: Partial<Record<FormatId, () => Promise<Decoder>>> = {
+  jpeg: () => import('./jpeg.js'),
+  png: () => import('./png.js'),
+  webp: () => import('./webp.js'),
+  avif: () => import('./avif.js'),
+  jxl: () => import('./jxl.js'),
+  heic: () => import('./heic.js'),
+};
+
+/** Whether a wasm decoder exists for the format (GIF and BMP rely on the browser's). */
+export function hasWasmDecoder(format: FormatId): boolean {
+  return format in wasmDecoders;
+}
+
+/** Decodes with the format's wasm decoder; throws for GIF and BMP, which have none. */
+export async function decodeWasm(format: FormatId, bytes: Uint8Array): Promise<Pixels> {
+  const load = wasmDecoders[format];
+  if (!load) throw new Error(`no ${format} decoder outside the browser`);
+  return (await load()).decode(bytes);
+}
+
+/** Encodes with the codec the output settings name. */
+export async function encodeWasm(image: Pixels, output: OutputSettings): Promise<Uint8Array> {
+  switch (output.format) {
+    case 'jpeg':
+      return (await import('./jpeg.js')).encode(image, output.options);
+    case 'png':
+      return (await import('./png.js')).encode(image, output.options);
+    case 'webp':
+      return (await import('./webp.js')).encode(image, output.options);
+    case 'avif':
+      return (await import('./avif.js')).encode(image, output.options);
+    case 'jxl':
+      return (await import('./jxl.js')).encode(image, output.options);
+  }
+}
+
+/**
+ * Why the file's structure is broken (a PNG chunk checksum, a JPEG without its end marker),
+ * or null. Runs before either decoder so the browser and wasm paths refuse the same files.
+ */
+export function structureProblem(format: FormatId, bytes: Uint8Array): string | null {
+  if (format === 'png') return pngProblem(bytes);
+  if (format === 'jpeg') return jpegProblem(bytes);
+  return null;
+}

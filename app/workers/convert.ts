@@ -1,0 +1,230 @@
+import { formats, outputFormats } from '../../shared/formats/index.js';
+import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
+import { limits } from '../../shared/limits.js';
+import { exifOrientation } from '../../shared/headers/exif.js';
+import { attachExif } from '../../shared/metadata/attach.js';
+import { extractExif, prepareExif } from '../../shared/metadata/exif.js';
+import type { ConversionSettings } from '../../shared/presets/index.js';
+import { planResize } from '../../shared/resize-plan.js';
+import {
+  checkDimensions,
+  describeNonImage,
+  orientedSize,
+  readImageInfo,
+} from '../../shared/sniff.js';
+import type { Stage } from '../../shared/state/index.js';
+import { decodeWasm, encodeWasm, hasWasmDecoder, structureProblem } from './codecs/index.js';
+import { causeOf, decodeFailure, encodeFailure } from './errors.js';
+import { canDecodeInBrowser, decodeInBrowser } from './pipeline/decode-browser.js';
+import { flatten } from './pipeline/flatten.js';
+import { orient } from './pipeline/orient.js';
+import { exactBuffer, type Pixels } from './pipeline/pixels.js';
+import { applyPlan } from './pipeline/resize.js';
+
+export interface ConvertRequest {
+  bytes: ArrayBuffer;
+  /** The file name, for messages only: the format comes from the bytes. */
+  name: string;
+  settings: ConversionSettings;
+  /** Inputs over this many pixels fail before decoding (limits.maxInputPixels or lower). */
+  maxInputPixels: number;
+}
+
+/**
+ * What the pool sends a worker: the input as a Blob, so the page never copies the bytes and
+ * the worker reads them itself.
+ */
+export type ConvertJob = Omit<ConvertRequest, 'bytes'> & { input: Blob };
+
+export interface ConvertResult {
+  bytes: ArrayBuffer;
+  format: OutputFormatId;
+  mimeType: string;
+  width: number;
+  height: number;
+  inputFormat: FormatId;
+  /** The input's upright size. */
+  inputWidth: number;
+  inputHeight: number;
+  /** Milliseconds per stage. */
+  timings: Partial<Record<Stage, number>>;
+}
+
+/** Progress: `stage` is starting (0) or done (1). May be a Comlink proxy; never awaited. */
+export type StageCallback = (stage: Stage, progress: number) => void;
+
+// libheif applies irot/imir and libjxl the codestream orientation while decoding; the other
+// wasm decoders hand back pixels as stored.
+const decoderOrients: ReadonlySet<FormatId> = new Set(['heic', 'jxl']);
+
+const size = (w: number, h: number) => `${w} × ${h} px`;
+
+/**
+ * Converts one image: sniff, check the header size against the limits before any decoding,
+ * decode (the browser's decoder and scaler where possible, wasm elsewhere), turn upright,
+ * resize, flatten alpha for JPEG, encode, then carry EXIF over if the settings ask.
+ * Every failure is a plain Error whose message says what went wrong in words a person can act on.
+ */
+export async function convert(
+  req: ConvertRequest,
+  onStage?: StageCallback,
+): Promise<ConvertResult> {
+  const { settings } = req;
+  const timings: Partial<Record<Stage, number>> = {};
+  let stage: Stage = 'decode';
+  let started = 0;
+  const begin = (s: Stage) => {
+    stage = s;
+    started = performance.now();
+    report(onStage, s, 0);
+  };
+  const end = () => {
+    timings[stage] = Math.round(performance.now() - started);
+    report(onStage, stage, 1);
+  };
+
+  begin('decode');
+  const bytes = new Uint8Array(req.bytes);
+  const info = readImageInfo(bytes);
+  if (!info) throw new Error(describeNonImage(bytes));
+  const { format } = info;
+  const label = formats[format].label;
+  const tooBig = checkDimensions(info, req.maxInputPixels, limits.maxDimension);
+  if (tooBig) throw new Error(`${tooBig}; it was not decoded`);
+  const problem = structureProblem(format, bytes);
+  if (problem) throw new Error(`Could not decode ${label}: ${problem}`);
+  const orientation = orientationOf(format, bytes, info.orientation);
+  const header =
+    info.width !== undefined && info.height !== undefined
+      ? orientedSize(info.width, info.height, orientation)
+      : undefined;
+  // The same limits on the decoded size, for images whose header gave none.
+  let tooLarge: Error | undefined;
+  const checkDecoded = (width: number, height: number) => {
+    const why = checkDimensions({ width, height }, req.maxInputPixels, limits.maxDimension);
+    if (why) throw (tooLarge = new Error(why));
+  };
+
+  let image: Pixels | undefined;
+  let resized = false;
+  let inputWidth = header?.width ?? 0;
+  let inputHeight = header?.height ?? 0;
+  let browserError: unknown;
+  if (settings.resize.method === 'auto' && canDecodeInBrowser(format)) {
+    try {
+      const mime = formats[format].mimeType;
+      const decoded = await decodeInBrowser(bytes, format, mime, orientation, header, (w, h) => {
+        checkDecoded(w, h);
+        return planResize(w, h, settings.resize);
+      });
+      ({ pixels: image, width: inputWidth, height: inputHeight } = decoded);
+      resized = true;
+    } catch (e) {
+      if (e === tooLarge) throw e;
+      // Fall through to wasm, which may read what the browser would not; if it cannot either,
+      // its error (or the browser's, when there is no wasm decoder) is reported.
+      browserError = e;
+    }
+  }
+  if (!image) {
+    if (!hasWasmDecoder(format)) {
+      throw browserError !== undefined
+        ? decodeFailure(label, browserError)
+        : new Error(`Could not decode ${label}: only the browser's decoder reads ${label} files`);
+    }
+    const known = header ? size(header.width, header.height) : undefined;
+    try {
+      image = await decodeWasm(format, bytes);
+    } catch (e) {
+      throw decodeFailure(label, e, known);
+    }
+    if (!image?.data || !(image.width > 0) || !(image.height > 0)) {
+      throw decodeFailure(label, new Error('the decoder returned no pixels'), known);
+    }
+    if (!decoderOrients.has(format)) image = orient(image, orientation);
+    checkDecoded(image.width, image.height);
+    inputWidth = image.width;
+    inputHeight = image.height;
+  }
+  end();
+
+  begin('resize');
+  if (!resized) {
+    const plan = planResize(image.width, image.height, settings.resize);
+    try {
+      image = await applyPlan(image, plan, settings.resize.method);
+    } catch (e) {
+      throw new Error(
+        `Could not resize ${size(image.width, image.height)} to ${size(plan.width, plan.height)} (${causeOf(e)})`,
+      );
+    }
+  }
+  end();
+
+  begin('encode');
+  const output = settings.output;
+  const meta = outputFormats[output.format];
+  if (!meta.alpha) image = flatten(image, settings.background);
+  let encoded: Uint8Array;
+  try {
+    encoded = await encodeWasm(image, output);
+  } catch (e) {
+    throw encodeFailure(meta.label, e, size(image.width, image.height));
+  }
+  if (!encoded?.length) {
+    throw encodeFailure(
+      meta.label,
+      new Error('the encoder returned nothing'),
+      size(image.width, image.height),
+    );
+  }
+  end();
+
+  begin('metadata');
+  if (settings.metadata !== 'strip') {
+    const exif = extractExif(bytes, format);
+    const prepared =
+      exif &&
+      prepareExif(exif, {
+        dropGps: settings.metadata === 'keep-no-gps',
+        width: image.width,
+        height: image.height,
+      });
+    if (prepared) encoded = attachExif(encoded, output.format, prepared);
+  }
+  end();
+
+  return {
+    bytes: exactBuffer(encoded),
+    format: output.format,
+    mimeType: meta.mimeType,
+    width: image.width,
+    height: image.height,
+    inputFormat: format,
+    inputWidth,
+    inputHeight,
+    timings,
+  };
+}
+
+/**
+ * The EXIF orientation to honour. The header reader covers JPEG, WebP and the HEIF family;
+ * PNG's eXIf chunk it leaves at 1, yet Chromium turns such PNGs (measured), so it is read
+ * here to give the same upright result on every path.
+ */
+function orientationOf(format: FormatId, bytes: Uint8Array, fromHeader: number): number {
+  if (format !== 'png') return fromHeader;
+  const exif = extractExif(bytes, 'png');
+  return exif ? exifOrientation(exif) : 1;
+}
+
+/** Progress is advisory: a failing or closed callback must never fail the conversion. */
+function report(onStage: StageCallback | undefined, stage: Stage, progress: number): void {
+  if (!onStage) return;
+  try {
+    const r: unknown = onStage(stage, progress);
+    if (r instanceof Promise) r.catch(() => {});
+  } catch {
+    // ignored, see above
+  }
+}

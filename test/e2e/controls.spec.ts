@@ -1,0 +1,71 @@
+import { expect, test, type Page } from '@playwright/test';
+import { buildPhotoTree } from './fixture-tree.js';
+import {
+  addFolder,
+  choosePreset,
+  countByStatus,
+  openApp,
+  setWorkers,
+  waitForSettled,
+} from './helpers.js';
+
+const row = (page: Page, path: string) => page.locator(`[data-testid=item][data-path="${path}"]`);
+const withStatus = (page: Page, status: string) =>
+  page.locator(`[data-testid=item][data-status=${status}]`);
+
+test('cancel one, pause and resume, cancel all, then retry brings every file to done', async ({
+  page,
+}) => {
+  const { root, files } = buildPhotoTree('controls', 1);
+  await openApp(page);
+  await setWorkers(page, 1);
+  // Lossless PNG of a 1800×1200 photo takes long enough to act on a running batch.
+  await choosePreset(page, 'lossless-png');
+  await addFolder(page, root, files.length);
+  await page.getByRole('button', { name: 'Convert' }).click();
+
+  // Cancel one that is still waiting.
+  const last = files[files.length - 1].path;
+  await row(page, last)
+    .getByRole('button', { name: /^Cancel/ })
+    .click();
+  await expect(row(page, last)).toHaveAttribute('data-status', 'cancelled');
+
+  // Pause: the running item finishes, nothing new starts.
+  await expect(withStatus(page, 'done')).not.toHaveCount(0);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('batch-status')).toHaveText('paused');
+  await expect(withStatus(page, 'processing')).toHaveCount(0);
+  const paused = await countByStatus(page);
+  await page.waitForTimeout(3000);
+  expect(await countByStatus(page)).toEqual(paused);
+  expect(paused.pending).toBeGreaterThan(0);
+
+  // Resume: work continues.
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId('batch-status')).toHaveText('running');
+  await expect
+    .poll(async () => (await countByStatus(page)).done ?? 0)
+    .toBeGreaterThan(paused.done ?? 0);
+
+  // Cancel the one that is running: its worker is stopped at once.
+  const running = withStatus(page, 'processing').first();
+  const runningPath = await running.getAttribute('data-path');
+  await running.getByRole('button', { name: /^Cancel/ }).click();
+  await expect(row(page, runningPath!)).toHaveAttribute('data-status', 'cancelled', {
+    timeout: 5000,
+  });
+
+  // Cancel all: nothing is left pending or running.
+  await page.getByRole('button', { name: 'Cancel all' }).click();
+  await expect(page.getByTestId('batch-status')).toHaveText('cancelled');
+  await waitForSettled(page, 10_000);
+  const cancelled = await countByStatus(page);
+  expect(cancelled.cancelled).toBeGreaterThanOrEqual(3);
+
+  // Retry: the cancelled files convert after all.
+  await page.getByRole('button', { name: /^Retry failed/ }).click();
+  await waitForSettled(page);
+  expect(await countByStatus(page)).toEqual({ done: files.length });
+  await expect(page.getByTestId('batch-status')).toHaveText('done');
+});

@@ -1,0 +1,82 @@
+import { expect, type Page } from '@playwright/test';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ItemView {
+  path: string;
+  status: string;
+  text: string;
+}
+
+export async function openApp(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByLabel('Add files')).toBeAttached();
+}
+
+export async function choosePreset(page: Page, presetId: string): Promise<void> {
+  await page.locator('#preset-select').selectOption(presetId);
+}
+
+export async function setWorkers(page: Page, n: number): Promise<void> {
+  await page.locator('#setting-workers').fill(String(n));
+  await page.locator('#setting-workers').press('Enter');
+  await page.locator('#setting-workers').blur();
+}
+
+export async function addFolder(page: Page, dir: string, expected: number): Promise<void> {
+  await page.getByLabel('Add folder').setInputFiles(dir);
+  await expect(page.getByTestId('item')).toHaveCount(expected);
+}
+
+/** Every queue row as the page shows it. */
+export async function items(page: Page): Promise<ItemView[]> {
+  return page.getByTestId('item').evaluateAll((els) =>
+    els.map((el) => ({
+      path: el.getAttribute('data-path') ?? '',
+      status: el.getAttribute('data-status') ?? '',
+      text: (el as HTMLElement).innerText,
+    })),
+  );
+}
+
+export async function countByStatus(page: Page): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const it of await items(page)) counts[it.status] = (counts[it.status] ?? 0) + 1;
+  return counts;
+}
+
+/** Waits until no item is pending or processing. */
+export async function waitForSettled(page: Page, timeout = 150_000): Promise<void> {
+  await expect(page.locator('[data-testid=item][data-status=pending]')).toHaveCount(0, { timeout });
+  await expect(page.locator('[data-testid=item][data-status=processing]')).toHaveCount(0, {
+    timeout,
+  });
+}
+
+/** Clicks "Download ZIP" and saves every part; returns their paths. */
+export async function downloadZips(page: Page): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'pixpool-zip-'));
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download ZIP' }).click();
+  const d = await download;
+  const file = join(dir, d.suggestedFilename());
+  await d.saveAs(file);
+  return [file];
+}
+
+/** `unzip -t` must pass; returns the archive's entry names. */
+export function checkZip(file: string): string[] {
+  const test = spawnSync('unzip', ['-t', file], { encoding: 'utf8' });
+  expect(test.status, `unzip -t ${file}:\n${test.stdout}${test.stderr}`).toBe(0);
+  return execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l && !l.endsWith('/'));
+}
+
+export function extractZip(file: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pixpool-unzip-'));
+  execFileSync('unzip', ['-q', file, '-d', dir]);
+  return dir;
+}
