@@ -35,7 +35,7 @@ function startsWith(b: Uint8Array, magic: readonly number[]): boolean {
 export function sniffFormat(bytes: Uint8Array): FormatId | null {
   const b = bytes;
   if (startsWith(b, [0xff, 0xd8, 0xff])) return 'jpeg';
-  if (startsWith(b, pngSignature)) return 'png';
+  if (startsWith(b, pngSignature) || isDamagedPngSignature(b)) return 'png';
   if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return 'webp';
   const gif = ascii(b, 0, 6);
   if (gif === 'GIF87a' || gif === 'GIF89a') return 'gif';
@@ -49,6 +49,23 @@ export function sniffFormat(bytes: Uint8Array): FormatId | null {
     if (bmpHeaderSizes.includes(headerSize) && le32(b, 10) >= 14 + headerSize) return 'bmp';
   }
   return null;
+}
+
+/**
+ * A PNG whose 8-byte signature was mangled, typically by a text-mode transfer rewriting line
+ * endings: still an image the user meant to convert, so it fails with a reason rather than
+ * being skipped as 'not an image'.
+ */
+function isDamagedPngSignature(b: Uint8Array): boolean {
+  if (!has(b, 0, 16)) return false;
+  const matches = [0, 1, 2, 3].filter((i) => b[i] === pngSignature[i]).length;
+  const ihdrAt = [11, 12, 13].some((o) => ascii(b, o, 4) === 'IHDR');
+  return matches >= 2 && ihdrAt;
+}
+
+/** True when the first 8 bytes are exactly the PNG signature. */
+export function hasPngSignature(b: Uint8Array): boolean {
+  return startsWith(b, pngSignature);
 }
 
 function readPng(b: Uint8Array): HeaderInfo {

@@ -1,4 +1,5 @@
 import { crc32 } from '../../../shared/crc32.js';
+import { hasPngSignature } from '../../../shared/sniff.js';
 
 // Squoosh's PNG decoder skips chunk CRCs and reports every failure as "`unwrap_throw`
 // failed". This walk catches what libpng would refuse (PngSuite's x*.png cases) and says why.
@@ -23,6 +24,9 @@ const isLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0
  * after 'Could not decode PNG: ', e.g. 'the file is damaged (IDAT chunk checksum mismatch)'.
  */
 export function pngProblem(b: Uint8Array): string | null {
+  if (!hasPngSignature(b)) {
+    return 'the file is damaged (its PNG signature was altered, as a text-mode transfer does to line endings)';
+  }
   let o = 8;
   let first = true;
   let colourType = -1;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { limits } from '../../../shared/limits.js';
 import {
   checkDimensions,
+  hasPngSignature,
   describeNonImage,
   orientedSize,
   readImageInfo,
@@ -61,12 +62,25 @@ describe('PngSuite', () => {
     expect(readImageInfo(fixture('pngsuite/png/' + name))).toMatchObject({ width, height });
   });
 
-  it.each(['xs1n0g01.png', 'xs2n0g01.png', 'xs4n0g01.png', 'xs7n0g01.png', 'xcrn0g04.png'])(
-    'refuses %s, whose signature is damaged',
-    (name) => {
-      expect(sniffFormat(fixture('pngsuite/png/' + name))).toBeNull();
-    },
-  );
+  // A mangled signature is still a PNG the user meant to convert: it must fail with a reason
+  // downstream, not be skipped as 'not an image'.
+  it.each([
+    'xs1n0g01.png',
+    'xs2n0g01.png',
+    'xs4n0g01.png',
+    'xs7n0g01.png',
+    'xcrn0g04.png',
+    'xlfn0g04.png',
+  ])('recognises %s, whose signature is damaged, as a PNG', (name) => {
+    const bytes = fixture('pngsuite/png/' + name);
+    expect(sniffFormat(bytes)).toBe('png');
+    expect(hasPngSignature(bytes)).toBe(false);
+  });
+
+  it('does not take text that mentions IHDR for a PNG', () => {
+    const text = new Uint8Array([...'Notes on IHDR and PNG chunks'].map((c) => c.charCodeAt(0)));
+    expect(sniffFormat(text)).toBeNull();
+  });
 });
 
 describe('EXIF orientation in JPEG', () => {
