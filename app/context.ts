@@ -1,5 +1,5 @@
 import { getContext, setContext } from 'svelte';
-import { WorkerPool } from './pool/worker-pool.js';
+import { defaultTimeout, WorkerPool } from './pool/worker-pool.js';
 import { openStore, type Store } from './store/index.js';
 import { Queue } from './state/queue.svelte.js';
 import { Runner } from './state/runner.js';
@@ -27,6 +27,8 @@ export async function createApp(): Promise<AppContext> {
   const queue = new Queue();
   const pool = new WorkerPool({
     size: settings.concurrency,
+    timeoutMs: (job) =>
+      settings.timeoutSeconds > 0 ? settings.timeoutSeconds * 1000 : defaultTimeout(job),
     createWorker: () =>
       new Worker(new URL('./workers/convert.worker.ts', import.meta.url), { type: 'module' }),
   });

@@ -31,7 +31,8 @@ interface Slot {
   stale: boolean;
 }
 
-const defaultTimeout = (job: PoolJob) => 120_000 + ((job.pixels ?? 12e6) / 1e6) * 8_000;
+/** Two minutes plus 8 s per megapixel: generous for AVIF at high effort on a slow core. */
+export const defaultTimeout = (job: PoolJob) => 120_000 + ((job.pixels ?? 12e6) / 1e6) * 8_000;
 
 /**
  * Runs conversions on a fixed number of Web Workers. The only code that creates workers:

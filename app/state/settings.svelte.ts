@@ -15,6 +15,8 @@ export class Settings {
   current = $state.raw<Preset>(builtInPresets[0]);
   concurrency = $state(maxWorkers);
   historyDays = $state(7);
+  /** Seconds one file may take before it fails; 0 = automatic, by image size. */
+  timeoutSeconds = $state(0);
 
   presets = $derived<Preset[]>([...builtInPresets, ...this.userPresets]);
   /** True when `current` differs from the preset it was chosen from. */
@@ -27,6 +29,7 @@ export class Settings {
     this.userPresets = await store.listUserPresets();
     this.concurrency = clampWorkers(await store.getSetting('concurrency', maxWorkers));
     this.historyDays = await store.getSetting('historyDays', 7);
+    this.timeoutSeconds = await store.getSetting('timeoutSeconds', 0);
     const saved = await store.getSetting<unknown>('currentPreset', null);
     const valid = saved ? validatePreset(saved) : null;
     this.current = valid?.ok ? valid.value : this.#find(defaultPresetId)!;
@@ -70,6 +73,11 @@ export class Settings {
   async setHistoryDays(days: number): Promise<void> {
     this.historyDays = Math.max(1, Math.min(365, Math.round(days) || 7));
     await this.#store?.putSetting('historyDays', this.historyDays);
+  }
+
+  async setTimeoutSeconds(s: number): Promise<void> {
+    this.timeoutSeconds = Math.max(0, Math.min(3600, Math.round(s) || 0));
+    await this.#store?.putSetting('timeoutSeconds', this.timeoutSeconds);
   }
 
   #find(id: string): Preset | undefined {

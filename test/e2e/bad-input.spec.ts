@@ -56,3 +56,30 @@ test('hostile inputs end as a per-file error or a valid output and the batch fin
   expect(['done', 'failed']).toContain(truncated.status);
   if (truncated.status === 'failed') expect(truncated.text).toMatch(/truncat|damag|decode/i);
 });
+
+test('a file that takes too long fails with a timeout and the batch goes on', async ({ page }) => {
+  await openApp(page);
+  await page.locator('#setting-timeout').fill('1');
+  await page.locator('#setting-timeout').press('Enter');
+  await page.locator('#setting-workers').fill('1');
+  await page.locator('#setting-workers').press('Enter');
+  // AVIF at the highest effort takes far longer than a second for a 2 MP photo.
+  await choosePreset(page, 'modern-avif');
+  await page.getByRole('button', { name: 'Edit options' }).click();
+  await page.locator('#preset-effort').fill('9');
+  await page.locator('#preset-effort').press('Tab');
+  await page
+    .getByLabel('Add files')
+    .setInputFiles([
+      join(sharedFixtures, 'exif-orientation/Landscape_1.jpg'),
+      join(sharedFixtures, 'pngsuite/png/basn0g01.png'),
+    ]);
+  await expect(page.getByTestId('item')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Convert' }).click();
+  await expect(page.getByTestId('batch-status')).toHaveText('done');
+  const byName = new Map((await items(page)).map((it) => [it.path, it]));
+  expect(byName.get('Landscape_1.jpg')!.status).toBe('failed');
+  expect(byName.get('Landscape_1.jpg')!.text).toMatch(/Timed out after 1 s/);
+  // The worker that was stopped is replaced: the next file converts.
+  expect(byName.get('basn0g01.png')!.status).toBe('done');
+});
