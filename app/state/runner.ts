@@ -72,6 +72,8 @@ export class Runner {
     }));
     await this.store.addItems(entries);
     this.queue.put(...entries.map((e) => e.item));
+    // Files added to a batch that already started need their place in the ZIP now.
+    if (batch.status !== 'draft') await this.#planOutputs();
     if (batch.status === 'running') this.#pump();
   }
 

@@ -13,13 +13,28 @@ import sharp from 'sharp';
 import { mapPool } from './pool.mjs';
 
 /** Bump when the recipe below changes, so a stale cache is rebuilt. */
-const recipeVersion = 1;
+const recipeVersion = 2;
+
+const grains = new Map();
+
+/** Gaussian noise around mid-grey (sigma 10), made once per orientation and reused. */
+function grain(width, height) {
+  const key = `${width}x${height}`;
+  if (!grains.has(key)) {
+    const noise = { type: 'gaussian', mean: 128, sigma: 10 };
+    const create = { width, height, channels: 3, background: '#808080', noise };
+    grains.set(key, sharp({ create }).raw().toBuffer());
+  }
+  return grains.get(key);
+}
 
 /**
  * One 12 MP photo from a 1800 × 1200 fixture: a 4:3 crop (its position and size vary with the
- * index), scaled to 4000 × 3000 (or 3000 × 4000), mirrored on odd indexes, tinted by the pass.
+ * index), scaled to 4000 × 3000 (or 3000 × 4000), tinted by the pass, with film-grain noise so
+ * the JPEG weighs what a camera's does (~3 MB at q90; the smooth upscale alone gives ~1.5 MB).
  * Half the files whose source carries an EXIF orientation keep it (the pixels stay as stored,
- * so the converter must turn them); the rest are baked upright without the tag.
+ * so the converter must turn them); the rest are baked upright without the tag, and mirrored
+ * on odd indexes.
  */
 async function derive(source, index, dest) {
   const pass = Math.floor(index / 18);
@@ -44,8 +59,10 @@ async function derive(source, index, dest) {
     .extract({ left, top, width: cw, height: ch })
     .resize(w, h, { kernel: 'lanczos3' })
     .modulate({ brightness: 0.92 + 0.03 * pass, saturation: 0.9 + 0.05 * (index % 5), hue: pass * 12 });
-  if (index % 2 === 1) img = img.flop();
-  img = img.jpeg({ quality: 90 });
+  if (!keep && index % 2 === 1) img = img.flop();
+  // sharp composites after resizing, so the grain is at full resolution.
+  const raw = { width: w, height: h, channels: 3 };
+  img = img.composite([{ input: await grain(w, h), raw, blend: 'overlay' }]).jpeg({ quality: 90 });
   if (keep) img = img.withMetadata({ orientation });
   await img.toFile(dest);
   return { keep, orientation: keep ? orientation : 1 };

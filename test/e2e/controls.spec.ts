@@ -1,7 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
-import { buildPhotoTree } from './fixture-tree.js';
+import { join } from 'node:path';
+import { buildPhotoTree, sharedFixtures } from './fixture-tree.js';
 import {
   addFolder,
+  checkZip,
+  downloadZips,
   choosePreset,
   countByStatus,
   openApp,
@@ -41,6 +44,12 @@ test('cancel one, pause and resume, cancel all, then retry brings every file to 
   expect(await countByStatus(page)).toEqual(paused);
   expect(paused.pending).toBeGreaterThan(0);
 
+  // A file added to the started batch joins it and gets its place in the ZIP.
+  await page
+    .getByLabel('Add files')
+    .setInputFiles(join(sharedFixtures, 'pngsuite/png/basn0g01.png'));
+  await expect(page.getByTestId('item')).toHaveCount(files.length + 1);
+
   // Resume: work continues.
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect(page.getByTestId('batch-status')).toHaveText('running');
@@ -66,5 +75,10 @@ test('cancel one, pause and resume, cancel all, then retry brings every file to 
   // Retry: the cancelled files convert after all.
   await page.getByRole('button', { name: /^Retry failed/ }).click();
   await expect(page.getByTestId('batch-status')).toHaveText('done', { timeout: 150_000 });
-  expect(await countByStatus(page)).toEqual({ done: files.length });
+  expect(await countByStatus(page)).toEqual({ done: files.length + 1 });
+  const [zip] = await downloadZips(page);
+  const names = checkZip(zip).filter((n) => !n.startsWith('pixpool-report'));
+  expect(names.sort()).toEqual(
+    [...files.map((f) => f.path.replace(/\.jpg$/, '.png')), 'basn0g01.png'].sort(),
+  );
 });
