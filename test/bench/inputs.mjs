@@ -58,7 +58,11 @@ async function derive(source, index, dest) {
   let img = sharp(data, { raw: info })
     .extract({ left, top, width: cw, height: ch })
     .resize(w, h, { kernel: 'lanczos3' })
-    .modulate({ brightness: 0.92 + 0.03 * pass, saturation: 0.9 + 0.05 * (index % 5), hue: pass * 12 });
+    .modulate({
+      brightness: 0.92 + 0.03 * pass,
+      saturation: 0.9 + 0.05 * (index % 5),
+      hue: pass * 12,
+    });
   if (!keep && index % 2 === 1) img = img.flop();
   // sharp composites after resizing, so the grain is at full resolution.
   const raw = { width: w, height: h, channels: 3 };
@@ -69,11 +73,11 @@ async function derive(source, index, dest) {
 }
 
 /**
- * The 100 inputs, made once and cached in `dir` (a manifest records the recipe). Returns their
- * absolute paths, sorted.
+ * The 100 inputs, made once and cached in `dir`; `dir.json` records the recipe (outside the
+ * folder, which is uploaded as it is). Returns their absolute paths, sorted.
  */
 export async function ensureInputs(fixtures, dir, count = 100) {
-  const manifest = join(dir, 'manifest.json');
+  const manifest = `${dir}.json`;
   if (existsSync(manifest)) {
     const m = JSON.parse(readFileSync(manifest, 'utf8'));
     const files = m.files?.map((f) => join(dir, f.name)) ?? [];
