@@ -99,10 +99,13 @@ export class TreeSampler {
   samples = [];
   marks = [];
 
-  constructor(memRoot, { cpuRoot = process.pid, everyMs = 200 } = {}) {
+  constructor(memRoot, { cpuRoot = process.pid, everyMs = 200, pssEvery = 10 } = {}) {
     this.#memRoot = memRoot;
     this.#cpuRoot = cpuRoot;
     this.everyMs = everyMs;
+    // Reading smaps_rollup costs ~5 ms per Chromium process (their address spaces are huge,
+    // wasm reserves), so PSS is read on every `pssEvery`-th sample only; RSS comes from stat.
+    this.pssEvery = pssEvery;
   }
 
   start() {
@@ -119,11 +122,12 @@ export class TreeSampler {
   sample() {
     const all = scan();
     const tree = processTree(this.#memRoot, all);
+    const withPss = this.samples.length % this.pssEvery === 0;
     let rss = 0;
     let pss = 0;
     for (const [pid, s] of tree) {
       rss += s.rssKiB;
-      pss += pssKiB(pid);
+      if (withPss) pss += pssKiB(pid);
     }
     // Processes that exit keep their last count. Exited children are also in the parent's
     // cutime, which /proc/<pid>/stat reports separately and is not read here.
@@ -134,7 +138,7 @@ export class TreeSampler {
       t: performance.now(),
       processes: tree.size,
       rssMiB: rss / 1024,
-      pssMiB: pss / 1024,
+      pssMiB: withPss ? pss / 1024 : undefined,
       ownTicks,
       machineTicks: machineBusyTicks(),
     });
@@ -153,17 +157,50 @@ export class TreeSampler {
     const first = slice[0];
     const last = slice[slice.length - 1];
     const seconds = (last.t - first.t) / 1000;
+    const pss = slice.filter((s) => s.pssMiB !== undefined).map((s) => s.pssMiB);
     const own = ticksToSeconds(last.ownTicks - first.ownTicks);
     const machine = ticksToSeconds(last.machineTicks - first.machineTicks);
     return {
       seconds,
       peakRssMiB: Math.max(...slice.map((s) => s.rssMiB)),
-      peakPssMiB: Math.max(...slice.map((s) => s.pssMiB)),
+      peakPssMiB: pss.length ? Math.max(...pss) : NaN,
       peakProcesses: Math.max(...slice.map((s) => s.processes)),
       /** Cores this script's process tree kept busy on average. */
       ownCores: seconds ? own / seconds : 0,
       /** Cores everything else on the machine kept busy on average. */
       otherCores: seconds ? Math.max(0, machine - own) / seconds : 0,
     };
+  }
+}
+
+function ownAndMachineTicks() {
+  let own = 0;
+  for (const s of processTree(process.pid).values()) own += s.ticks;
+  return { own, machine: machineBusyTicks() };
+}
+
+/** Cores kept busy by processes outside this script's tree over the next `ms`. */
+export async function otherCores(ms = 3000) {
+  const a = ownAndMachineTicks();
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = ownAndMachineTicks();
+  const seconds = (performance.now() - started) / 1000;
+  return Math.max(0, ticksToSeconds(b.machine - a.machine - (b.own - a.own))) / seconds;
+}
+
+/**
+ * Waits until the rest of the machine keeps at most `maxCores` busy (checked over 3 s), for
+ * at most `maxWaitMs`. Returns the last reading and whether it was quiet.
+ */
+export async function waitForQuiet({ maxCores = 0.15, maxWaitMs = 600_000, log = () => {} } = {}) {
+  const deadline = Date.now() + maxWaitMs;
+  let said = false;
+  for (;;) {
+    const load = await otherCores();
+    if (load <= maxCores) return { load, quiet: true };
+    if (Date.now() > deadline) return { load, quiet: false };
+    if (!said) log(`  waiting for the machine to go quiet (others use ${load.toFixed(2)} cores)…`);
+    said = true;
   }
 }

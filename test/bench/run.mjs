@@ -3,7 +3,9 @@
 // Chromium (2 workers, then 1), against a plain sharp loop (2 at a time) in the same run; then
 // 1,000 files (the 100, hard-linked 10 times) for peak memory. Prints a table and writes
 // test/bench/out/last.json. Options: --quick (skip the 1,000-file run, ~7 min), --rounds N
-// (sharp and 2-worker runs, alternated; default 2), --port P (vite preview; default 4180).
+// (sharp and 2-worker runs, alternated; default 2), --port P (vite preview; default 4180),
+// --max-wait S (before each run, wait up to S seconds for other processes on the machine to
+// go quiet; default 900, 0 to not wait).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -15,6 +17,7 @@ import { runBatch } from './browser.mjs';
 import { cleanupAll, installCleanupHandlers } from './cleanup.mjs';
 import { ensureInputs, linkTree } from './inputs.mjs';
 import { table, targets, verdictLines, verdicts } from './report.mjs';
+import { waitForQuiet } from './procs.mjs';
 import { build, preview } from './server.mjs';
 import { runSharp } from './sharp-run.mjs';
 import { median, summariseBrowserRun } from './stats.mjs';
@@ -29,13 +32,24 @@ const { values: opts } = parseArgs({
     quick: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '2' },
     port: { type: 'string', default: '4180' },
+    'max-wait': { type: 'string', default: '900' },
   },
 });
 const rounds = Math.max(1, Number(opts.rounds) || 2);
 // One libuv thread per image in flight: sharp.concurrency() is 1 here (see sharp-yardstick.mjs).
 const uvThreadpoolSize = 2;
 
+const maxWaitMs = Math.max(0, Number(opts['max-wait']) || 0) * 1000;
+
 const log = (...a) => console.log(...a);
+
+/** Every timing here assumes the 2 cores are ours: wait for a busy neighbour to finish. */
+async function quiet() {
+  const { load, quiet } = await waitForQuiet({ maxWaitMs, log });
+  if (!quiet)
+    log(`  ! the machine is not quiet (others use ${load.toFixed(2)} cores); measuring anyway`);
+  return load;
+}
 
 function chromiumVersion() {
   const r = spawnSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], {
@@ -60,6 +74,7 @@ function machine() {
 
 async function browserRun(url, dir, count, workers, label) {
   log(`\n▶ ${label}: ${count} files, ${workers} worker(s)`);
+  const otherCoresBefore = await quiet();
   const run = await runBatch({ url, dir, count, workers, log });
   const summary = summariseBrowserRun(run);
   if (!summary.allDone) {
@@ -78,11 +93,12 @@ async function browserRun(url, dir, count, workers, label) {
       `workers busy ${(summary.workerBusyShare * 100).toFixed(0)} %, other load ${m.otherCores.toFixed(2)} cores`,
   );
   if (run.errors.length) log(`  page errors: ${run.errors.slice(0, 3).join(' | ')}`);
-  return { label, ...run, summary };
+  return { label, otherCoresBefore, ...run, summary };
 }
 
 async function sharpRun(files, label) {
   log(`\n▶ ${label}: ${files.length} files, 2 at a time, UV_THREADPOOL_SIZE=${uvThreadpoolSize}`);
+  const otherCoresBefore = await quiet();
   const r = await runSharp(files, { threadpool: uvThreadpoolSize });
   const wallSeconds = r.wallMs / 1000;
   log(
@@ -90,7 +106,7 @@ async function sharpRun(files, label) {
       `sharp.concurrency()=${r.sharpConcurrency}, UV_THREADPOOL_SIZE=${r.uvThreadpoolSize}, ` +
       `other load ${r.memory.otherCores.toFixed(2)} cores`,
   );
-  return { label, wallSeconds, ...r };
+  return { label, otherCoresBefore, wallSeconds, ...r };
 }
 
 async function main() {
