@@ -5,6 +5,7 @@ import { Queue } from './state/queue.svelte.js';
 import { Runner } from './state/runner.js';
 import { Settings } from './state/settings.svelte.js';
 import { Notices } from './state/notices.svelte.js';
+import { ServerStatus } from './server/server-status.svelte.js';
 
 /** Everything components share; created once in App.svelte. */
 export interface AppContext {
@@ -14,6 +15,7 @@ export interface AppContext {
   settings: Settings;
   pool: WorkerPool;
   notices: Notices;
+  server: ServerStatus;
 }
 
 const key = Symbol('pixpool');
@@ -33,7 +35,8 @@ export async function createApp(): Promise<AppContext> {
       new Worker(new URL('./workers/convert.worker.ts', import.meta.url), { type: 'module' }),
   });
   const runner = new Runner(store, pool, queue, (m) => notices.error(m));
-  return { store, queue, runner, settings, pool, notices };
+  const server = new ServerStatus();
+  return { store, queue, runner, settings, pool, notices, server };
 }
 
 export function provideApp(ctx: AppContext): void {

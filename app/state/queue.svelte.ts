@@ -1,4 +1,5 @@
 import type { Batch, BatchItem, ItemStatus } from '../../shared/state/index.js';
+import type { ConnectionState } from '../server/remote-run.js';
 
 export type StatusFilter = 'all' | ItemStatus;
 export type SortKey = 'order' | 'path' | 'status' | 'size' | 'saved';
@@ -14,6 +15,8 @@ export class Queue {
   filter = $state<StatusFilter>('all');
   search = $state('');
   sort = $state<SortKey>('order');
+  /** The server stream's state while the batch converts remotely; null when local. */
+  connection = $state<ConnectionState | null>(null);
   /** Wall-clock time the counters last moved; ticks the elapsed time shown while running. */
   now = $state(Date.now());
 

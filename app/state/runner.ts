@@ -5,6 +5,7 @@ import { resolveSettings, type Preset } from '../../shared/presets/index.js';
 import {
   assertBatchTransition,
   assertItemTransition,
+  canTransitionBatch,
   type Batch,
   type BatchItem,
   type ItemStatus,
@@ -14,6 +15,8 @@ import type { WorkerPool } from '../pool/worker-pool.js';
 import type { Store } from '../store/index.js';
 import type { Queue } from './queue.svelte.js';
 import type { IntakeFile } from '../intake/classify.js';
+import type { ServerClient } from '../server/client.js';
+import { RemoteBatch } from './remote-batch.js';
 
 /**
  * Drives one batch: takes pending items in queue order, keeps the pool busy, and records
@@ -23,13 +26,44 @@ export class Runner {
   #inFlight = new Set<string>();
   #cancelled = new Set<string>();
   #tick: ReturnType<typeof setInterval> | undefined;
+  #remote: RemoteBatch;
 
   constructor(
     private store: Store,
     private pool: WorkerPool,
     private queue: Queue,
     private onError: (message: string) => void = () => {},
-  ) {}
+  ) {
+    this.#remote = new RemoteBatch(store, queue, {
+      setStatus: async (status) => {
+        const cur = this.queue.batch?.status;
+        if (cur && cur !== status && canTransitionBatch(cur, status)) {
+          await this.#transition(status);
+        }
+      },
+      onError,
+    });
+  }
+
+  /** True while the current batch converts on a server. */
+  get remote(): boolean {
+    return Boolean(this.queue.batch?.remote);
+  }
+
+  /** Sends the batch's pending files to a sync server, which converts them with `preset`. */
+  async startOnServer(preset: Preset, client: ServerClient): Promise<void> {
+    const batch = this.queue.batch;
+    if (!batch || this.#inFlight.size > 0) return;
+    await this.#setBatch({ ...batch, preset });
+    await this.#planOutputs();
+    await this.#remote.start(client, preset);
+  }
+
+  /** Converts every unfinished file of a remote batch in this browser instead. */
+  async moveToLocal(): Promise<void> {
+    await this.#remote.moveToLocal();
+    this.#pump();
+  }
 
   /** Creates a new draft batch with the given preset. */
   async newBatch(preset: Preset, name = defaultName()): Promise<Batch> {
@@ -88,11 +122,14 @@ export class Runner {
   }
 
   async pause(): Promise<void> {
-    if (this.queue.batch?.status === 'running') await this.#transition('paused');
+    if (this.queue.batch?.status !== 'running') return;
+    if (this.remote) return this.#remote.pause();
+    await this.#transition('paused');
   }
 
   async resume(): Promise<void> {
     if (this.queue.batch?.status !== 'paused') return;
+    if (this.remote) return this.#remote.resume();
     await this.#transition('running');
     this.#pump();
   }
@@ -100,6 +137,7 @@ export class Runner {
   async cancelItem(id: string): Promise<void> {
     const item = this.queue.get(id);
     if (!item) return;
+    if (this.remote && item.remoteId) return this.#remote.cancelItem(item);
     // Not yet handed to the pool: #run sees the mark before it does.
     if (item.status === 'processing' && !this.pool.cancel(id)) this.#cancelled.add(id);
     else if (item.status === 'pending') await this.#settle(item, 'cancelled', {});
@@ -109,6 +147,7 @@ export class Runner {
   async cancelAll(): Promise<void> {
     const batch = this.queue.batch;
     if (!batch || batch.status === 'done' || batch.status === 'cancelled') return;
+    if (this.remote) return this.#remote.cancelAll();
     await this.#transition('cancelled');
     const pending = this.queue.all().filter((it) => it.status === 'pending');
     const changed = pending.map((it) => ({ ...it, status: 'cancelled' as const }));
@@ -121,6 +160,12 @@ export class Runner {
   async retry(onlyId?: string): Promise<void> {
     const batch = this.queue.batch;
     if (!batch) return;
+    if (batch.remote) {
+      // The server retries its failed and cancelled items itself (all of them: it has no
+      // per-item retry); a remote batch no longer followed finishes its retries here.
+      if (this.#remote.active) return this.#remote.retry();
+      await this.#remote.moveToLocal();
+    }
     const again = this.queue
       .all()
       .filter(
@@ -164,6 +209,10 @@ export class Runner {
     // The clock stopped with the page: count from now, not from the old start.
     const restored = batch.status === 'running' ? { ...batch, startedAt: Date.now() } : batch;
     this.queue.load(restored, items);
+    if (restored.remote && (restored.status === 'running' || restored.status === 'paused')) {
+      this.#remote.attach();
+      return;
+    }
     if (restored.status === 'running') {
       await this.store.putBatch(restored);
       this.#startTicking();
@@ -179,13 +228,14 @@ export class Runner {
 
   /** Stops all work without changing stored state (page unload, switching batches). */
   detach(): void {
+    this.#remote.detach();
     this.pool.destroy();
     this.#stopTicking();
   }
 
   #pump(): void {
     const batch = this.queue.batch;
-    if (!batch || batch.status !== 'running') return;
+    if (!batch || batch.status !== 'running' || batch.remote) return;
     const free = this.pool.size - this.#inFlight.size;
     if (free > 0) {
       const next = this.queue

@@ -17,6 +17,15 @@ export class Settings {
   historyDays = $state(7);
   /** Seconds one file may take before it fails; 0 = automatic, by image size. */
   timeoutSeconds = $state(0);
+  /** Whether to use a sync server at all. */
+  serverEnabled = $state(true);
+  /** The sync server's URL; '' = the server this page was loaded from, if it is one. */
+  serverUrl = $state('');
+  serverApiKey = $state('');
+  /** Suggest converting on the server from this many files… */
+  offerServerFiles = $state(200);
+  /** …or this many megabytes of input. */
+  offerServerMB = $state(1000);
 
   presets = $derived<Preset[]>([...builtInPresets, ...this.userPresets]);
   /** True when `current` differs from the preset it was chosen from. */
@@ -30,6 +39,18 @@ export class Settings {
     this.concurrency = clampWorkers(await store.getSetting('concurrency', maxWorkers));
     this.historyDays = await store.getSetting('historyDays', 7);
     this.timeoutSeconds = await store.getSetting('timeoutSeconds', 0);
+    const server = await store.getSetting('server', {
+      enabled: true,
+      url: '',
+      apiKey: '',
+      offerFiles: 200,
+      offerMB: 1000,
+    });
+    this.serverEnabled = server.enabled;
+    this.serverUrl = server.url;
+    this.serverApiKey = server.apiKey;
+    this.offerServerFiles = server.offerFiles;
+    this.offerServerMB = server.offerMB;
     const saved = await store.getSetting<unknown>('currentPreset', null);
     const valid = saved ? validatePreset(saved) : null;
     this.current = valid?.ok ? valid.value : this.#find(defaultPresetId)!;
@@ -78,6 +99,16 @@ export class Settings {
   async setTimeoutSeconds(s: number): Promise<void> {
     this.timeoutSeconds = Math.max(0, Math.min(3600, Math.round(s) || 0));
     await this.#store?.putSetting('timeoutSeconds', this.timeoutSeconds);
+  }
+
+  async saveServer(): Promise<void> {
+    await this.#store?.putSetting('server', {
+      enabled: this.serverEnabled,
+      url: this.serverUrl.trim(),
+      apiKey: this.serverApiKey,
+      offerFiles: Math.max(1, Math.round(this.offerServerFiles) || 200),
+      offerMB: Math.max(1, Math.round(this.offerServerMB) || 1000),
+    });
   }
 
   #find(id: string): Preset | undefined {

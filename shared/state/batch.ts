@@ -36,4 +36,17 @@ export interface Batch {
   elapsedMs: number;
   startedAt?: number;
   finishedAt?: number;
+  /** Set while the batch converts on a sync server instead of in this browser. */
+  remote?: RemoteLink;
+}
+
+/** Where a batch runs remotely and how to reach it again after a reload. */
+export interface RemoteLink {
+  /** The server's base URL, e.g. 'http://127.0.0.1:5173'. */
+  server: string;
+  batchId: string;
+  /** The per-batch token the server handed out; every call on the batch presents it. */
+  token: string;
+  /** The last server-sent event id seen, to resume the stream without gaps or repeats. */
+  lastEventId?: string;
 }

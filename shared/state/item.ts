@@ -42,9 +42,29 @@ export function isItemSettled(status: ItemStatus): boolean {
   return status !== 'pending' && status !== 'processing';
 }
 
-/** The conversion stages reported as progress, in order. */
-export type Stage = 'read' | 'decode' | 'resize' | 'encode' | 'metadata' | 'write';
-export const stages: readonly Stage[] = ['read', 'decode', 'resize', 'encode', 'metadata', 'write'];
+/**
+ * The conversion stages reported as progress, in order. 'upload' and 'download' happen only
+ * when the batch converts on a server.
+ */
+export type Stage =
+  | 'upload'
+  | 'read'
+  | 'decode'
+  | 'resize'
+  | 'encode'
+  | 'metadata'
+  | 'write'
+  | 'download';
+export const stages: readonly Stage[] = [
+  'upload',
+  'read',
+  'decode',
+  'resize',
+  'encode',
+  'metadata',
+  'write',
+  'download',
+];
 
 export interface BatchItem {
   id: string;
@@ -75,4 +95,8 @@ export interface BatchItem {
   attempts: number;
   /** Position in the queue: insertion order. */
   order: number;
+  /** The server's id for this item while its batch converts remotely. */
+  remoteId?: string;
+  /** True once the server has the whole input. */
+  uploaded?: boolean;
 }

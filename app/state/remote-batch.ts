@@ -1,0 +1,215 @@
+import { resolveSettings, type Preset } from '../../shared/presets/index.js';
+import type { Batch, BatchItem, BatchStatus } from '../../shared/state/index.js';
+import { ServerClient } from '../server/client.js';
+import { RemoteRun, type RemoteItemEvent } from '../server/remote-run.js';
+import type { Store } from '../store/index.js';
+import type { Queue } from './queue.svelte.js';
+
+/** What a remote batch needs from the runner that owns the batch. */
+export interface BatchControl {
+  /** Moves the batch to `status` if the state machine allows it; ignores it otherwise. */
+  setStatus(status: BatchStatus): Promise<void>;
+  onError(message: string): void;
+}
+
+/**
+ * The local side of a batch converting on a sync server: mirrors the server's events into
+ * the same queue rows and IndexedDB records a local batch uses, so the ZIP, the report and
+ * the compare view work the same.
+ */
+export class RemoteBatch {
+  #run: RemoteRun | null = null;
+  #client: ServerClient | null = null;
+
+  constructor(
+    private store: Store,
+    private queue: Queue,
+    private control: BatchControl,
+  ) {}
+
+  get active(): boolean {
+    return this.#run !== null;
+  }
+
+  /** Creates the batch on the server, then uploads and follows it. */
+  async start(client: ServerClient, preset: Preset): Promise<void> {
+    const batch = this.queue.batch!;
+    const items = this.queue.all().filter((it) => it.status === 'pending');
+    const created = await client.createBatch({
+      name: batch.name,
+      preset,
+      files: items.map((it) => ({ path: it.path, size: it.size, override: it.override })),
+    });
+    const linked = items.map((it, i) => ({
+      ...it,
+      remoteId: created.items[i].id,
+      uploaded: false,
+    }));
+    await this.store.putItems(linked);
+    this.queue.put(...linked);
+    const next: Batch = {
+      ...batch,
+      preset,
+      remote: { server: client.base, batchId: created.batchId, token: created.token },
+    };
+    await this.store.putBatch(next);
+    this.queue.setBatch(next);
+    await this.control.setStatus('running');
+    this.#follow(client);
+  }
+
+  /** Picks a remote batch up again after a reload. */
+  attach(): void {
+    const remote = this.queue.batch?.remote;
+    if (!remote) return;
+    this.#follow(new ServerClient(remote.server));
+  }
+
+  async pause(): Promise<void> {
+    await this.#call((c, id, t) => c.control(id, t, 'pause'));
+    await this.control.setStatus('paused');
+  }
+
+  async resume(): Promise<void> {
+    await this.#call((c, id, t) => c.control(id, t, 'resume'));
+    await this.control.setStatus('running');
+  }
+
+  async cancelAll(): Promise<void> {
+    await this.#call((c, id, t) => c.control(id, t, 'cancel'));
+    await this.control.setStatus('cancelled');
+  }
+
+  async cancelItem(item: BatchItem): Promise<void> {
+    if (item.remoteId) await this.#call((c, id, t) => c.cancelItem(id, t, item.remoteId!));
+  }
+
+  async retry(): Promise<void> {
+    await this.#call((c, id, t) => c.control(id, t, 'retry'));
+    await this.control.setStatus('running');
+  }
+
+  /**
+   * The server went away (or the user asked): every file not finished converts here instead.
+   * The server is told to cancel, if it can still hear us.
+   */
+  async moveToLocal(): Promise<void> {
+    const batch = this.queue.batch;
+    if (!batch?.remote) return;
+    void this.#call((c, id, t) => c.control(id, t, 'cancel')).catch(() => {});
+    this.detach();
+    const back = this.queue
+      .all()
+      .filter((it) => it.remoteId && (it.status === 'pending' || it.status === 'processing'))
+      .map((it) => ({
+        ...it,
+        status: 'pending' as const,
+        stage: undefined,
+        progress: 0,
+        remoteId: undefined,
+        uploaded: undefined,
+      }));
+    await this.store.putItems(back);
+    this.queue.put(...back);
+    const local: Batch = { ...batch, remote: undefined };
+    await this.store.putBatch(local);
+    this.queue.setBatch(local);
+    this.queue.connection = null;
+  }
+
+  detach(): void {
+    this.#run?.stop();
+    this.#run = null;
+  }
+
+  #follow(client: ServerClient): void {
+    this.detach();
+    const batch = this.queue.batch!;
+    const localIds = new Map(
+      this.queue
+        .all()
+        .filter((it) => it.remoteId)
+        .map((it) => [it.remoteId!, it.id]),
+    );
+    this.#client = client;
+    this.#run = new RemoteRun(client, batch.remote!, localIds, {
+      uploaded: (id, patch) => this.#patch(id, patch, patch.uploaded === true),
+      item: (id, event, output) => this.#onItem(id, event, output),
+      batch: (status) => this.control.setStatus(status),
+      advanced: async (lastEventId) => {
+        const b = this.queue.batch;
+        if (!b?.remote) return;
+        const next = { ...b, remote: { ...b.remote, lastEventId } };
+        await this.store.putBatch(next);
+        this.queue.setBatch(next);
+      },
+      connection: (state) => (this.queue.connection = state),
+    });
+    this.#run.listen();
+    const pending = this.queue.all().filter((it) => it.remoteId && !it.uploaded);
+    void this.#run
+      .upload(pending.map((item) => ({ item, input: () => this.store.getInput(item.id) })))
+      .catch((e) => {
+        if ((e as Error).name !== 'AbortError')
+          this.control.onError(`Upload failed: ${(e as Error).message}`);
+      });
+  }
+
+  async #patch(id: string, patch: Partial<BatchItem>, persist: boolean): Promise<void> {
+    const cur = this.queue.get(id);
+    if (!cur) return;
+    const next = { ...cur, ...patch };
+    this.queue.put(next);
+    if (persist) await this.store.putItem(next);
+  }
+
+  /** The server is the authority on a remote item's state; mirror it. */
+  async #onItem(id: string, e: RemoteItemEvent, output?: Blob): Promise<void> {
+    const cur = this.queue.get(id);
+    if (!cur) return;
+    const dims = {
+      width: e.width ?? cur.width,
+      height: e.height ?? cur.height,
+      outputWidth: e.outputWidth,
+      outputHeight: e.outputHeight,
+      durationMs: e.durationMs,
+    };
+    if (output) {
+      const done: BatchItem = {
+        ...cur,
+        ...dims,
+        status: 'done',
+        stage: undefined,
+        progress: 1,
+        reason: undefined,
+        outputSize: output.size,
+        outputFormat: this.queue.batch
+          ? resolveSettings(this.queue.batch.preset, cur.override).output.format
+          : undefined,
+      };
+      await this.store.completeItem(done, output);
+      this.queue.put(done);
+      return;
+    }
+    const status = e.status === 'skipped' ? 'failed' : e.status;
+    const next: BatchItem = {
+      ...cur,
+      status,
+      stage: status === 'processing' ? (e.stage ?? 'encode') : undefined,
+      progress: status === 'processing' ? cur.progress : 0,
+      reason: e.error,
+    };
+    this.queue.put(next);
+    // Stage ticks are not worth a write; state changes are.
+    if (cur.status !== next.status) await this.store.putItem(next);
+  }
+
+  async #call(
+    fn: (client: ServerClient, batchId: string, token: string) => Promise<unknown>,
+  ): Promise<void> {
+    const remote = this.queue.batch?.remote;
+    if (!remote) return;
+    const client = this.#client ?? new ServerClient(remote.server);
+    await fn(client, remote.batchId, remote.token);
+  }
+}
