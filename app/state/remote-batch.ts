@@ -143,16 +143,34 @@ export class RemoteBatch {
         await this.store.putBatch(next);
         this.queue.setBatch(next);
       },
-      connection: (state) => (this.queue.connection = state),
+      connection: (state) => {
+        const was = this.queue.connection;
+        this.queue.connection = state;
+        // Back after an outage: send whatever did not get through.
+        if (state === 'connected' && was && was !== 'connected') this.#uploadMissing();
+      },
     });
     this.#run.listen();
-    const pending = this.queue.all().filter((it) => it.remoteId && !it.uploaded);
-    void this.#run
-      .upload(pending.map((item) => ({ item, input: () => this.store.getInput(item.id) })))
+    this.#uploadMissing();
+  }
+
+  #uploading = false;
+
+  /** Uploads every input the server does not have yet; one pass at a time. */
+  #uploadMissing(): void {
+    const run = this.#run;
+    const missing = this.queue.all().filter((it) => it.remoteId && !it.uploaded);
+    if (!run || this.#uploading || missing.length === 0) return;
+    this.#uploading = true;
+    void run
+      .upload(missing.map((item) => ({ item, input: () => this.store.getInput(item.id) })))
       .catch((e) => {
-        if ((e as Error).name !== 'AbortError')
-          this.control.onError(`Upload failed: ${(e as Error).message}`);
-      });
+        if ((e as Error).name === 'AbortError') return;
+        this.control.onError(
+          `Upload interrupted: ${(e as Error).message}. It resumes when the server is back.`,
+        );
+      })
+      .finally(() => (this.#uploading = false));
   }
 
   async #patch(id: string, patch: Partial<BatchItem>, persist: boolean): Promise<void> {
