@@ -5,7 +5,7 @@ import type {
   RemoteLink,
   Stage,
 } from '../../shared/state/index.js';
-import { ServerError, type ServerClient } from './client.js';
+import { ServerError, type ServerClient, type UploadResult } from './client.js';
 
 /** What the server streams about one item (docs/API.md, `event: item`). */
 export interface RemoteItemEvent {
@@ -80,19 +80,12 @@ export class RemoteRun {
           continue;
         }
         let last = 0;
-        const result = await this.client.upload(
-          this.link.batchId,
-          this.link.token,
-          item.remoteId!,
-          blob,
-          (f) => {
-            // Progress events come fast; a few steps are enough for the row's bar.
-            if (f - last < 0.05 && f < 1) return;
-            last = f;
-            void this.hooks.uploaded(item.id, { stage: 'upload', progress: f });
-          },
-          this.#uploads.signal,
-        );
+        const result = await this.#send(item.remoteId!, blob, (f) => {
+          // Progress events come fast; a few steps are enough for the row's bar.
+          if (f - last < 0.05 && f < 1) return;
+          last = f;
+          void this.hooks.uploaded(item.id, { stage: 'upload', progress: f });
+        });
         await this.hooks.uploaded(item.id, { uploaded: true, stage: undefined, progress: 0 });
         if (result.status === 'skipped') {
           await this.hooks.item(item.id, {
@@ -104,6 +97,28 @@ export class RemoteRun {
       }
     };
     await Promise.all([worker(), worker()]);
+  }
+
+  /** One upload; a 409 means the server already has the file and started on it. */
+  async #send(
+    remoteId: string,
+    blob: Blob,
+    onProgress: (f: number) => void,
+  ): Promise<UploadResult> {
+    try {
+      return await this.client.upload(
+        this.link.batchId,
+        this.link.token,
+        remoteId,
+        blob,
+        onProgress,
+        this.#uploads.signal,
+      );
+    } catch (e) {
+      if (e instanceof ServerError && e.status === 409)
+        return { id: remoteId, status: 'processing', size: blob.size };
+      throw e;
+    }
   }
 
   /** Opens the event stream, resuming after the last handled event. */

@@ -47,14 +47,7 @@ export function isItemSettled(status: ItemStatus): boolean {
  * when the batch converts on a server.
  */
 export type Stage =
-  | 'upload'
-  | 'read'
-  | 'decode'
-  | 'resize'
-  | 'encode'
-  | 'metadata'
-  | 'write'
-  | 'download';
+  'upload' | 'read' | 'decode' | 'resize' | 'encode' | 'metadata' | 'write' | 'download';
 export const stages: readonly Stage[] = [
   'upload',
   'read',

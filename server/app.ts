@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { ServerContext } from './context.js';
+import { jsonError } from './http/errors.js';
+import type { AppEnv } from './http/types.js';
+import { batchRoutes } from './routes/batches.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { resultRoutes } from './routes/results.js';
+import { staticRoutes } from './routes/static.js';
+import { uploadRoutes } from './routes/uploads.js';
+
+/**
+ * The HTTP app: the API under /api (docs/API.md) and the built app everywhere else. Takes a
+ * context so tests build one over a temporary data folder and call `app.request()`.
+ */
+export function createApp(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const allowed = new Set(ctx.config.corsOrigins);
+  if (allowed.size > 0) {
+    // Only the configured origins get CORS headers; any other origin gets none and the
+    // browser refuses to hand it the response.
+    app.use(
+      '/api/*',
+      cors({
+        origin: (origin) => (allowed.has(origin) ? origin : null),
+        allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+        allowHeaders: ['Authorization', 'X-Api-Key', 'Last-Event-ID', 'Content-Type'],
+        exposeHeaders: ['Content-Disposition', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
+  }
+
+  const api = new Hono<AppEnv>();
+  api.route('/', healthRoutes(ctx));
+  api.route('/', batchRoutes(ctx));
+  api.route('/', uploadRoutes(ctx));
+  api.route('/', eventRoutes(ctx));
+  api.route('/', resultRoutes(ctx));
+  app.route('/api', api);
+  // Unknown API paths answer JSON, never the app's index.html.
+  app.all('/api/*', (c) =>
+    jsonError(c, 404, 'not_found', `No API endpoint ${c.req.method} ${c.req.path}`),
+  );
+  app.route('/', staticRoutes(ctx.config.staticDir));
+  app.onError((err, c) => {
+    // The error's name only: messages may quote request data.
+    ctx.log.error('request failed', { method: c.req.method, error: err.name });
+    return jsonError(c, 500, 'internal', 'Something went wrong on the server');
+  });
+  return app;
+}

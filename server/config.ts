@@ -1,0 +1,106 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { limits } from '../shared/limits.js';
+
+/** Everything the server reads from its environment, checked and with defaults filled in. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** The built app (vite build output) served on the same origin; missing means API only. */
+  staticDir: string;
+  /** Needed to create batches when set; required when `host` is not a loopback address. */
+  apiKey: string | undefined;
+  corsOrigins: string[];
+  maxFilesPerBatch: number;
+  maxFileBytes: number;
+  maxBatchBytes: number;
+  maxInputPixels: number;
+  /** Each ZIP download stays under this; larger batches are split into parts. */
+  maxZipPartBytes: number;
+  batchTtlSeconds: number;
+  uploadTtlSeconds: number;
+  /** Batch creations per IP per minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Images converted at once. */
+  concurrency: number;
+  itemTimeoutSeconds: number;
+  cleanupIntervalSeconds: number;
+  heartbeatSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(
+      `Expected integer between ${min} and ${max} for ${name} but received ${raw}`,
+    );
+  }
+  return n;
+}
+
+/** True for addresses only this machine can reach: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1'
+  );
+}
+
+/**
+ * Reads the configuration from `env` (process.env by default). Throws ConfigError with a
+ * message naming the variable when a value is out of range, or when the server would listen
+ * beyond this machine without an API key.
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const apiKey = env.PIXPOOL_API_KEY?.trim() || undefined;
+  if (!isLoopback(host) && !apiKey) {
+    throw new ConfigError(
+      `HOST=${host} makes the server reachable from other machines, so PIXPOOL_API_KEY must ` +
+        'be set (anyone who can reach it could otherwise make it convert images). Set ' +
+        'PIXPOOL_API_KEY to a long random string, or bind to 127.0.0.1.',
+    );
+  }
+  if (apiKey !== undefined && apiKey.length < 16) {
+    throw new ConfigError('Expected PIXPOOL_API_KEY of at least 16 characters');
+  }
+  const gib = 1024 ** 3;
+  return {
+    port: int(env, 'PORT', 5173, 0, 65_535),
+    host,
+    dataDir: path.resolve(cwd, env.DATA_DIR?.trim() || 'data'),
+    staticDir: path.resolve(cwd, env.STATIC_DIR?.trim() || 'dist'),
+    apiKey,
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    maxFilesPerBatch: int(env, 'MAX_FILES_PER_BATCH', 10_000, 1, 1_000_000),
+    maxFileBytes: int(env, 'MAX_FILE_BYTES', limits.maxFileBytes, 1, 64 * gib),
+    maxBatchBytes: int(env, 'MAX_BATCH_BYTES', 20 * gib, 1, 2 ** 50),
+    maxInputPixels: int(env, 'MAX_INPUT_PIXELS', limits.maxInputPixels, 1, limits.maxInputPixels),
+    maxZipPartBytes: int(
+      env,
+      'MAX_ZIP_PART_BYTES',
+      limits.maxZipPartBytes,
+      1,
+      limits.maxZipPartBytes,
+    ),
+    batchTtlSeconds: int(env, 'BATCH_TTL_SECONDS', 3600, 1, 10 * 365 * 86_400),
+    uploadTtlSeconds: int(env, 'UPLOAD_TTL_SECONDS', 3600, 1, 10 * 365 * 86_400),
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 30, 0, 1_000_000),
+    concurrency: int(env, 'CONCURRENCY', availableParallelism(), 1, 256),
+    itemTimeoutSeconds: int(env, 'ITEM_TIMEOUT_SECONDS', 300, 1, 86_400),
+    cleanupIntervalSeconds: int(env, 'CLEANUP_INTERVAL_SECONDS', 60, 1, 86_400),
+    heartbeatSeconds: int(env, 'HEARTBEAT_SECONDS', 15, 1, 3600),
+  };
+}

@@ -1,0 +1,92 @@
+import { Lifecycle } from './batches/lifecycle.js';
+import { BatchService } from './batches/service.js';
+import type { Config } from './config.js';
+import { configureSharp } from './convert/sharp-setup.js';
+import { EventBus } from './events/bus.js';
+import { DataFiles } from './files.js';
+import { consoleLog, type Log } from './log.js';
+import { EmbeddedQueue } from './queue/embedded.js';
+import type { JobQueue } from './queue/types.js';
+import { Runner } from './runner/runner.js';
+import { Store } from './store/index.js';
+
+/** Everything the routes, the runner and the clean-up share; built once per server. */
+export interface ServerContext {
+  config: Config;
+  store: Store;
+  bus: EventBus;
+  files: DataFiles;
+  lifecycle: Lifecycle;
+  queue: JobQueue;
+  runner: Runner;
+  service: BatchService;
+  log: Log;
+  /** When the server started (ms), for uptime. */
+  startedAt: number;
+  /** The clock (tests move it to check TTLs). */
+  now: () => number;
+}
+
+export interface ContextOptions {
+  log?: Log;
+  /** Another JobQueue implementation (see queue/types.ts); the embedded one by default. */
+  queue?: JobQueue;
+  now?: () => number;
+}
+
+/** Opens the store under `config.dataDir` and wires the parts together; starts nothing. */
+export function createContext(config: Config, options: ContextOptions = {}): ServerContext {
+  configureSharp();
+  const log = options.log ?? consoleLog;
+  const now = options.now ?? Date.now;
+  const bus = new EventBus();
+  const files = new DataFiles(config.dataDir);
+  const store = Store.open(files.database, bus);
+  const lifecycle = new Lifecycle(store, now);
+  const queue = options.queue ?? new EmbeddedQueue(config.concurrency);
+  const runner = new Runner({ store, lifecycle, queue, files, config, log });
+  const service = new BatchService({
+    store,
+    bus,
+    lifecycle,
+    queue,
+    runner,
+    files,
+    config,
+    log,
+    now,
+  });
+  return {
+    config,
+    store,
+    bus,
+    files,
+    lifecycle,
+    queue,
+    runner,
+    service,
+    log,
+    startedAt: now(),
+    now,
+  };
+}
+
+/** Starts converting and the periodic clean-up; returns the function that stops both. */
+export async function startBackground(ctx: ServerContext): Promise<() => Promise<void>> {
+  await ctx.files.sweep((id) => ctx.store.batches.get(id) !== undefined);
+  ctx.runner.start();
+  let cleaning = false;
+  const timer = setInterval(() => {
+    if (cleaning) return;
+    cleaning = true;
+    ctx.service
+      .cleanUp()
+      .catch((e: unknown) => ctx.log.error('clean-up failed', { error: String(e) }))
+      .finally(() => (cleaning = false));
+  }, ctx.config.cleanupIntervalSeconds * 1000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await ctx.queue.stop();
+  };
+}

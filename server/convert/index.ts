@@ -1,0 +1,101 @@
+import { structureProblem } from './structure.js';
+import { formats, outputFormats } from '../../shared/formats/index.js';
+import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
+import { limits } from '../../shared/limits.js';
+import { attachExif } from '../../shared/metadata/attach.js';
+import { extractExif, prepareExif } from '../../shared/metadata/exif.js';
+import type { ConversionSettings } from '../../shared/presets/index.js';
+import { checkDimensions, describeNonImage, readImageInfo } from '../../shared/sniff.js';
+import { causeOf, decodeFailure, encodeFailure } from '../../app/workers/errors.js';
+import { openSource } from './decode.js';
+import { encode } from './encode.js';
+import { applyResize } from './resize.js';
+
+export interface ConvertOptions {
+  maxInputPixels: number;
+  /** Aborted when the item is cancelled: the next stage does not start. */
+  signal?: AbortSignal;
+}
+
+export interface ConvertOutput {
+  data: Uint8Array;
+  format: OutputFormatId;
+  width: number;
+  height: number;
+  inputFormat: FormatId;
+  /** The input's upright size. */
+  inputWidth: number;
+  inputHeight: number;
+}
+
+const size = (w: number, h: number) => `${w} × ${h} px`;
+
+/**
+ * Converts one image as the app's pipeline does (app/workers/convert.ts): sniff, check the
+ * header size against the limits before decoding, refuse broken structure, decode, turn
+ * upright, crop and resize per the shared plan, flatten alpha for JPEG, encode, then carry
+ * EXIF over if the settings ask. Errors are plain Errors worded like the app's.
+ */
+export async function convertImage(
+  bytes: Uint8Array,
+  settings: ConversionSettings,
+  opts: ConvertOptions,
+): Promise<ConvertOutput> {
+  const info = readImageInfo(bytes);
+  if (!info) throw new Error(describeNonImage(bytes));
+  const { format } = info;
+  const label = formats[format].label;
+  const tooBig = checkDimensions(info, opts.maxInputPixels, limits.maxDimension);
+  if (tooBig) throw new Error(`${tooBig}; it was not decoded`);
+  const problem = structureProblem(format, bytes);
+  if (problem) throw new Error(`Could not decode ${label}: ${problem}`);
+
+  const source = await openSource(bytes, format, label, opts.maxInputPixels);
+  const { pipeline, width, height } = source;
+  const decodedTooBig = checkDimensions(
+    { width, height },
+    opts.maxInputPixels,
+    limits.maxDimension,
+  );
+  if (decodedTooBig) throw new Error(decodedTooBig);
+  opts.signal?.throwIfAborted();
+
+  const plan = applyResize(pipeline, width, height, settings.resize);
+  const output = settings.output;
+  const meta = outputFormats[output.format];
+  // 8-bit sRGB whatever came in (16-bit PNG, CMYK JPEG, grey): what the browser's canvas gives.
+  pipeline.toColourspace('srgb');
+  if (!meta.alpha) pipeline.flatten({ background: settings.background });
+
+  let encoded;
+  try {
+    encoded = await encode(pipeline, output);
+  } catch (e) {
+    // libvips decodes while the pipeline runs: an error from a loader is the input's fault.
+    if (!/save|encode/i.test(causeOf(e))) throw decodeFailure(label, e, size(width, height));
+    throw encodeFailure(meta.label, e, size(plan.width, plan.height));
+  }
+  opts.signal?.throwIfAborted();
+
+  let data = encoded.data;
+  if (settings.metadata !== 'strip') {
+    const exif = extractExif(bytes, format);
+    const prepared =
+      exif &&
+      prepareExif(exif, {
+        dropGps: settings.metadata === 'keep-no-gps',
+        width: encoded.width,
+        height: encoded.height,
+      });
+    if (prepared) data = attachExif(data, output.format, prepared);
+  }
+  return {
+    data,
+    format: output.format,
+    width: encoded.width,
+    height: encoded.height,
+    inputFormat: format,
+    inputWidth: width,
+    inputHeight: height,
+  };
+}

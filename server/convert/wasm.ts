@@ -1,0 +1,108 @@
+import decodeJxl, { init as initJxlDecoder } from '@jsquash/jxl/decode.js';
+import encodeJxl, { init as initJxlEncoder } from '@jsquash/jxl/encode.js';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { JxlOptions } from '../../shared/formats/index.js';
+
+// The wasm codecs for what sharp's prebuilt libvips lacks: JPEG XL (no libjxl) and HEIC (no
+// HEVC decoder). They run synchronously on the calling thread, as in the app's workers.
+
+const require = createRequire(import.meta.url);
+
+/** RGBA pixels, the shape jSquash and libheif use. */
+export interface Rgba {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+/** Node has no ImageData; jSquash's glue constructs one for every decoded image. */
+class ImageDataShim {
+  readonly colorSpace = 'srgb';
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+  constructor(a: Uint8ClampedArray | number, b: number, c?: number) {
+    this.data = typeof a === 'number' ? new Uint8ClampedArray(a * b * 4) : a;
+    this.width = typeof a === 'number' ? a : b;
+    this.height = typeof a === 'number' ? b : (c ?? a.length / 4 / b);
+  }
+}
+
+// lib ES2022 without DOM declares no WebAssembly; Node has it.
+const wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<object> } })
+  .WebAssembly;
+const compile = (specifier: string) => wasm.compile(readFileSync(require.resolve(specifier)));
+
+let jxlReady: Promise<void> | undefined;
+
+/** Instantiates libjxl once; Node cannot fetch the wasm the way the browser build does. */
+function jxl(): Promise<void> {
+  (globalThis as { ImageData?: unknown }).ImageData ??= ImageDataShim;
+  jxlReady ??= (async () => {
+    const [dec, enc] = await Promise.all([
+      compile('@jsquash/jxl/codec/dec/jxl_dec.wasm'),
+      // The single-thread build: what jSquash picks without wasm threads.
+      compile('@jsquash/jxl/codec/enc/jxl_enc.wasm'),
+    ]);
+    await initJxlDecoder(dec as never);
+    await initJxlEncoder(enc as never);
+  })();
+  return jxlReady;
+}
+
+const exact = (b: Uint8Array): ArrayBuffer =>
+  (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength
+    ? b.buffer
+    : b.slice().buffer) as ArrayBuffer;
+
+/** Decodes JPEG XL to RGBA; libjxl applies the codestream orientation itself. */
+export async function decodeJxlImage(bytes: Uint8Array): Promise<Rgba> {
+  await jxl();
+  return decodeJxl(exact(bytes));
+}
+
+/** Encodes RGBA as JPEG XL; our option names are libjxl's (cjxl -e, -q). */
+export async function encodeJxlImage(image: Rgba, o: JxlOptions): Promise<Uint8Array> {
+  await jxl();
+  const out = await encodeJxl(image as never, {
+    effort: o.effort,
+    quality: o.quality,
+    lossless: o.lossless,
+  });
+  return new Uint8Array(out);
+}
+
+interface HeifImage {
+  get_width(): number;
+  get_height(): number;
+  is_primary(): boolean;
+  display(target: Rgba, done: (result: Rgba | null) => void): void;
+  free(): void;
+}
+
+let heif: { decode(bytes: Uint8Array): HeifImage[] } | undefined;
+
+/**
+ * Decodes a HEIC/HEIF's primary image to RGBA with libheif-js (LGPL-3.0, loaded only here, on
+ * the first HEIC). libheif applies irot/imir, so the pixels are already upright.
+ */
+export async function decodeHeicImage(bytes: Uint8Array): Promise<Rgba> {
+  if (!heif) {
+    const libheif = require('libheif-js/wasm-bundle') as { HeifDecoder: new () => typeof heif };
+    heif = new libheif.HeifDecoder();
+  }
+  const images = heif!.decode(bytes);
+  if (!images.length) throw new Error('libheif could not read the HEIF structure');
+  try {
+    const image = images.find((i) => i.is_primary()) ?? images[0];
+    const width = image.get_width();
+    const height = image.get_height();
+    const target = { data: new Uint8ClampedArray(width * height * 4), width, height };
+    const result = await new Promise<Rgba | null>((resolve) => image.display(target, resolve));
+    if (!result) throw new Error('libheif could not decode the image data');
+    return target;
+  } finally {
+    for (const i of images) i.free();
+  }
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+// Ids are base64url from randomBytes and checked against this before any path is built, so a
+// request can never name a file outside the data folder.
+const idPattern = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** Whether `id` is shaped like the ids this server hands out. */
+export function isId(id: string): boolean {
+  return idPattern.test(id);
+}
+
+/** A new random id: 16 bytes → 22 URL-safe characters. */
+export function newId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * Where batches live on disk: `<dataDir>/batches/<batchId>/in/<itemId>` (the upload) and
+ * `out/<itemId>` (the output). Files being written carry a suffix and are renamed into place
+ * when complete, so a name without a suffix always holds a whole file.
+ */
+export class DataFiles {
+  constructor(readonly dataDir: string) {}
+
+  get database(): string {
+    return path.join(this.dataDir, 'pixpool.db');
+  }
+
+  batchDir(batchId: string): string {
+    return path.join(this.dataDir, 'batches', batchId);
+  }
+
+  input(batchId: string, itemId: string): string {
+    return path.join(this.batchDir(batchId), 'in', itemId);
+  }
+
+  output(batchId: string, itemId: string): string {
+    return path.join(this.batchDir(batchId), 'out', itemId);
+  }
+
+  /** A unique temporary name next to `final`, for concurrent writers of the same file. */
+  temp(final: string): string {
+    return `${final}.${randomBytes(6).toString('hex')}.tmp`;
+  }
+
+  async createBatchDirs(batchId: string): Promise<void> {
+    await mkdir(path.join(this.batchDir(batchId), 'in'), { recursive: true });
+    await mkdir(path.join(this.batchDir(batchId), 'out'), { recursive: true });
+  }
+
+  async removeBatch(batchId: string): Promise<void> {
+    await rm(this.batchDir(batchId), { recursive: true, force: true });
+  }
+
+  /** Removes what a killed process left half-written (*.tmp) and folders of unknown batches. */
+  async sweep(knownBatch: (id: string) => boolean): Promise<void> {
+    const root = path.join(this.dataDir, 'batches');
+    const batches = await readdir(root).catch(() => [] as string[]);
+    for (const id of batches) {
+      if (!knownBatch(id)) {
+        await this.removeBatch(id);
+        continue;
+      }
+      for (const sub of ['in', 'out']) {
+        const dir = path.join(root, id, sub);
+        for (const name of await readdir(dir).catch(() => [] as string[])) {
+          if (name.endsWith('.tmp')) await rm(path.join(dir, name), { force: true });
+        }
+      }
+    }
+  }
+}

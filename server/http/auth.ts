@@ -1,0 +1,57 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { isId } from '../files.js';
+import type { Store } from '../store/index.js';
+import { jsonError, notFound } from './errors.js';
+import type { AppEnv } from './types.js';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+/** A new batch token (32 random bytes, base64url) and the hash stored in its place. */
+export function newToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: sha256(token).toString('hex') };
+}
+
+/** Constant-time comparison of a presented secret with a stored SHA-256 hash (hex). */
+export function matchesHash(presented: string, hashHex: string): boolean {
+  const stored = Buffer.from(hashHex, 'hex');
+  const given = sha256(presented);
+  return stored.length === given.length && timingSafeEqual(stored, given);
+}
+
+/** The bearer token from `Authorization`, or `?token=` where a header cannot be set. */
+function presentedToken(c: Context): string | undefined {
+  const header = c.req.header('authorization');
+  const bearer = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  return bearer ?? c.req.query('token') ?? undefined;
+}
+
+/**
+ * Loads the batch named by `:id` into `c.var.batch` when the request carries its token;
+ * answers 404 otherwise, the same for a wrong token as for no such batch.
+ */
+export function batchAuth(store: Store): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const id = c.req.param('id');
+    const token = presentedToken(c);
+    const batch = id && isId(id) ? store.batches.get(id) : undefined;
+    if (!batch || !token || !matchesHash(token, batch.tokenHash)) return notFound(c);
+    c.set('batch', batch);
+    await next();
+  };
+}
+
+/** Requires `X-Api-Key` when the server has a key; compared in constant time. */
+export function apiKeyAuth(apiKey: string | undefined): MiddlewareHandler<AppEnv> {
+  const hash = apiKey ? sha256(apiKey).toString('hex') : undefined;
+  return async (c, next) => {
+    if (hash) {
+      const given = c.req.header('x-api-key');
+      if (!given || !matchesHash(given, hash)) {
+        return jsonError(c, 401, 'unauthorized', 'Creating a batch needs a valid X-Api-Key header');
+      }
+    }
+    await next();
+  };
+}

@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import { formats, outputFormatIds, type FormatId } from '../../shared/formats/index.js';
+import type { ServerContext } from '../context.js';
+import type { AppEnv } from '../http/types.js';
+import { version } from '../version.js';
+
+/** `GET /api/health` and `GET /api/capabilities`. */
+export function healthRoutes(ctx: ServerContext) {
+  const { config } = ctx;
+  const app = new Hono<AppEnv>();
+
+  app.get('/health', (c) =>
+    c.json({
+      status: 'ok',
+      version,
+      uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
+    }),
+  );
+
+  app.get('/capabilities', (c) =>
+    c.json({
+      version,
+      inputFormats: Object.keys(formats) as FormatId[],
+      outputFormats: outputFormatIds,
+      limits: {
+        maxFilesPerBatch: config.maxFilesPerBatch,
+        maxFileBytes: config.maxFileBytes,
+        maxBatchBytes: config.maxBatchBytes,
+        maxInputPixels: config.maxInputPixels,
+        maxZipPartBytes: config.maxZipPartBytes,
+      },
+      apiKeyRequired: config.apiKey !== undefined,
+      concurrency: config.concurrency,
+    }),
+  );
+
+  return app;
+}

@@ -1,0 +1,168 @@
+import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
+import type { PresetOverride } from '../../shared/presets/index.js';
+import { itemStatuses, type ItemStatus } from '../../shared/state/index.js';
+import type { Db } from './db.js';
+import { toItem, type ItemRow, type ServerItem } from './rows.js';
+
+export interface NewItem {
+  id: string;
+  batchId: string;
+  order: number;
+  path: string;
+  outputPath: string;
+  outputFormat: OutputFormatId;
+  size: number;
+  override?: PresetOverride;
+}
+
+/** What an upload learnt about the file. */
+export interface UploadFacts {
+  received: number;
+  format: FormatId | null;
+  width?: number;
+  height?: number;
+}
+
+/** A finished conversion's numbers. */
+export interface OutputFacts {
+  outputSize: number;
+  outputWidth: number;
+  outputHeight: number;
+  width: number;
+  height: number;
+  durationMs: number;
+}
+
+/** Item rows. Callers check transitions (shared/state); this only reads and writes. */
+export class ItemTable {
+  #get;
+  #insert;
+  #byBatch;
+  #counts;
+
+  constructor(private readonly db: Db) {
+    this.#get = db.prepare<[string, string], ItemRow>(
+      'SELECT * FROM items WHERE id = ? AND batch_id = ?',
+    );
+    this.#insert = db.prepare(
+      `INSERT INTO items (id, batch_id, ord, path, output_path, output_format, size, status,
+         override)
+       VALUES (@id, @batchId, @order, @path, @outputPath, @outputFormat, @size, 'pending',
+         @override)`,
+    );
+    this.#byBatch = db.prepare<[string], ItemRow>(
+      'SELECT * FROM items WHERE batch_id = ? ORDER BY ord',
+    );
+    this.#counts = db.prepare<[string], { status: string; n: number }>(
+      'SELECT status, COUNT(*) AS n FROM items WHERE batch_id = ? GROUP BY status',
+    );
+  }
+
+  insert(item: NewItem): void {
+    this.#insert.run({
+      ...item,
+      override: item.override ? JSON.stringify(item.override) : null,
+    });
+  }
+
+  get(batchId: string, id: string): ServerItem | undefined {
+    const row = this.#get.get(id, batchId);
+    return row && toItem(row);
+  }
+
+  list(batchId: string): ServerItem[] {
+    return this.#byBatch.all(batchId).map(toItem);
+  }
+
+  /** Items per status, every status present (0 when none). */
+  counts(batchId: string): Record<ItemStatus, number> {
+    const out = Object.fromEntries(itemStatuses.map((s) => [s, 0])) as Record<ItemStatus, number>;
+    for (const { status, n } of this.#counts.all(batchId)) out[status as ItemStatus] = n;
+    return out;
+  }
+
+  setStatus(id: string, status: ItemStatus, reason: string | null = null): void {
+    this.db.prepare('UPDATE items SET status = ?, reason = ? WHERE id = ?').run(status, reason, id);
+  }
+
+  /** processing, with one more attempt counted. */
+  start(id: string): void {
+    this.db
+      .prepare(
+        `UPDATE items SET status = 'processing', reason = NULL, attempts = attempts + 1
+         WHERE id = ?`,
+      )
+      .run(id);
+  }
+
+  /** Records a complete upload; `uploaded` stays 0 for a file that was not an image. */
+  setUploaded(id: string, facts: UploadFacts, uploaded: boolean): void {
+    this.db
+      .prepare(
+        `UPDATE items SET uploaded = ?, received = ?, size = ?, format = ?, width = ?, height = ?
+         WHERE id = ?`,
+      )
+      .run(
+        uploaded ? 1 : 0,
+        facts.received,
+        facts.received,
+        facts.format,
+        facts.width ?? null,
+        facts.height ?? null,
+        id,
+      );
+  }
+
+  /** An upload attempt that did not complete: the file is not there. */
+  setIncomplete(id: string, received: number): void {
+    this.db.prepare('UPDATE items SET uploaded = 0, received = ? WHERE id = ?').run(received, id);
+  }
+
+  setOutput(id: string, o: OutputFacts): void {
+    this.db
+      .prepare(
+        `UPDATE items SET status = 'done', reason = NULL, output_size = ?, output_width = ?,
+           output_height = ?, width = ?, height = ?, duration_ms = ?
+         WHERE id = ?`,
+      )
+      .run(o.outputSize, o.outputWidth, o.outputHeight, o.width, o.height, o.durationMs, id);
+  }
+
+  setFailed(id: string, reason: string, durationMs: number | null): void {
+    this.db
+      .prepare(`UPDATE items SET status = 'failed', reason = ?, duration_ms = ? WHERE id = ?`)
+      .run(reason, durationMs, id);
+  }
+
+  /** Ids of items in `status` in one batch. */
+  idsWithStatus(batchId: string, statuses: readonly ItemStatus[]): string[] {
+    const marks = statuses.map(() => '?').join(', ');
+    return this.db
+      .prepare<unknown[], { id: string }>(
+        `SELECT id FROM items WHERE batch_id = ? AND status IN (${marks}) ORDER BY ord`,
+      )
+      .all(batchId, ...statuses)
+      .map((r) => r.id);
+  }
+
+  /** Items ready to convert: uploaded, pending, in a running batch, in queue order. */
+  runnable(batchId?: string): { itemId: string; batchId: string }[] {
+    const where = batchId ? 'AND b.id = ?' : '';
+    return this.db
+      .prepare<unknown[], { itemId: string; batchId: string }>(
+        `SELECT i.id AS itemId, i.batch_id AS batchId FROM items i JOIN batches b ON b.id = i.batch_id
+         WHERE i.status = 'pending' AND i.uploaded = 1 AND b.status = 'running' ${where}
+         ORDER BY b.created_at, i.ord`,
+      )
+      .all(...(batchId ? [batchId] : []));
+  }
+
+  /** Every item left processing by a stopped server, as { id, batchId }. */
+  processing(): { id: string; batchId: string }[] {
+    return this.db
+      .prepare<[], { id: string; batchId: string }>(
+        `SELECT id, batch_id AS batchId FROM items WHERE status = 'processing'`,
+      )
+      .all();
+  }
+}

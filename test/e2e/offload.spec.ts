@@ -1,0 +1,107 @@
+import { expect, test } from '@playwright/test';
+import sharp from 'sharp';
+import { join } from 'node:path';
+import { buildPhotoTree, buildTree } from './fixture-tree.js';
+import {
+  addFolder,
+  checkZip,
+  choosePreset,
+  countByStatus,
+  downloadZips,
+  extractZip,
+  items,
+  openApp,
+  waitForSettled,
+} from './helpers.js';
+import { startServer, type RunningServer } from './sync-server.js';
+
+let servers: RunningServer[] = [];
+test.afterEach(async () => {
+  for (const s of servers) await s.kill();
+  servers = [];
+});
+
+test('the app offloads a folder to the real server and downloads a ZIP with the same tree', async ({
+  page,
+}) => {
+  const server = await startServer(4191);
+  servers.push(server);
+  const { root, files } = buildTree('offload');
+  // The server serves the app too: one origin, as `npm start` runs it.
+  await page.goto(server.url);
+  await expect(page.getByTestId('server-state')).toHaveText('Connected');
+  await choosePreset(page, 'thumbnails-webp-400');
+  await addFolder(page, root, files.length);
+  await page.getByRole('button', { name: 'Convert on server' }).click();
+  await expect(page.getByTestId('batch-status')).toHaveText('done', { timeout: 150_000 });
+
+  const shown = new Map((await items(page)).map((it) => [it.path, it.status]));
+  for (const f of files) {
+    const want = { image: 'done', corrupt: 'failed', 'non-image': 'skipped' }[f.kind];
+    expect(`${f.path}: ${shown.get(f.path)}`).toBe(`${f.path}: ${want}`);
+  }
+  const [zip] = await downloadZips(page);
+  const names = checkZip(zip).filter((n) => n.endsWith('.webp'));
+  expect(names).toHaveLength(files.filter((f) => f.kind === 'image').length);
+  const dir = extractZip(zip);
+  for (const n of [1, 6]) {
+    const meta = await sharp(join(dir, `offload/photos/exif/Landscape_${n}.webp`)).metadata();
+    expect(meta.format).toBe('webp');
+    expect(meta.width).toBe(400);
+    expect(meta.height).toBeLessThan(400);
+  }
+});
+
+test('when the server dies mid-batch the stream reconnects after a restart and misses nothing', async ({
+  page,
+}) => {
+  const port = 4192;
+  let server = await startServer(port, undefined, { CONCURRENCY: '1' });
+  servers.push(server);
+  const { root, files } = buildPhotoTree('offload-restart', 2);
+  await page.goto(server.url);
+  await expect(page.getByTestId('server-state')).toHaveText('Connected');
+  await choosePreset(page, 'lossless-png');
+  await addFolder(page, root, files.length);
+  await page.getByRole('button', { name: 'Convert on server' }).click();
+  await expect.poll(async () => (await countByStatus(page)).done ?? 0).toBeGreaterThanOrEqual(2);
+
+  await server.kill();
+  await expect(page.getByTestId('connection')).toHaveText(/reconnecting|lost/);
+  server = await startServer(port, server.dataDir, { CONCURRENCY: '1' });
+  servers.push(server);
+  await expect(page.getByTestId('batch-status')).toHaveText('done', { timeout: 170_000 });
+  const after = await items(page);
+  expect(after.map((it) => it.path).sort()).toEqual(files.map((f) => f.path).sort());
+  expect(after.every((it) => it.status === 'done')).toBe(true);
+  const [zip] = await downloadZips(page);
+  expect(checkZip(zip).filter((n) => n.endsWith('.png'))).toHaveLength(files.length);
+});
+
+test('when the server goes away the remaining files can convert in the browser', async ({
+  page,
+  baseURL,
+}) => {
+  // The app comes from its own static host here and talks to the server across origins, so
+  // the page keeps working when the server dies.
+  const server = await startServer(4193, undefined, {
+    CONCURRENCY: '1',
+    CORS_ORIGINS: new URL(baseURL!).origin,
+  });
+  servers.push(server);
+  const { root, files } = buildPhotoTree('offload-fallback', 1);
+  await openApp(page);
+  await page.locator('#server-url').fill(server.url);
+  await page.locator('#server-url').press('Enter');
+  await page.locator('#server-url').blur();
+  await expect(page.getByTestId('server-state')).toHaveText('Connected');
+  await choosePreset(page, 'lossless-png');
+  await addFolder(page, root, files.length);
+  await page.getByRole('button', { name: 'Convert on server' }).click();
+  await expect.poll(async () => (await countByStatus(page)).done ?? 0).toBeGreaterThanOrEqual(1);
+  await server.kill();
+  await page.getByRole('button', { name: 'Convert the rest here' }).click({ timeout: 60_000 });
+  await waitForSettled(page);
+  await expect(page.getByTestId('batch-status')).toHaveText('done');
+  expect(await countByStatus(page)).toEqual({ done: files.length });
+});

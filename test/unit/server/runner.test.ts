@@ -1,0 +1,115 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EmbeddedQueue } from '../../../server/queue/embedded.js';
+import type { Job } from '../../../server/queue/types.js';
+import { outputFormats } from '../../../shared/formats/index.js';
+import type { Preset } from '../../../shared/presets/index.js';
+import {
+  bearer,
+  createBatch,
+  fixture,
+  testServer,
+  thumbs,
+  uploadAll,
+  waitSettled,
+} from './helpers.js';
+
+const photo = { 'a.jpg': fixture('exif-orientation/Landscape_1.jpg') };
+/** Lets the queue's microtasks (dispatch, settle) run. */
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+// Full-size AVIF at effort 3: about a second per image here, long enough to act mid-conversion.
+const slow: Preset = {
+  ...thumbs,
+  output: { format: 'avif', options: { ...outputFormats.avif.defaults, effort: 3 } },
+  resize: { ...thumbs.resize, maxWidth: 0, maxHeight: 0 },
+};
+
+describe('the runner', () => {
+  it('fails an item that takes longer than the timeout and keeps no output', async () => {
+    const server = await testServer({ itemTimeoutSeconds: 0.05 });
+    const batch = await createBatch(server, photo, slow);
+    await uploadAll(server, batch, photo);
+    const status = await waitSettled(server, batch);
+    expect(status.images[0]).toMatchObject({
+      status: 'failed',
+      error: 'Timed out after 0.05 s; the result was discarded',
+    });
+    await server.ctx.queue.idle();
+    expect(readdirSync(path.join(server.ctx.files.batchDir(batch.batchId), 'out'))).toEqual([]);
+  });
+
+  it('cancels a converting item at once and discards its result when it arrives', async () => {
+    const server = await testServer();
+    const batch = await createBatch(server, photo, slow);
+    await uploadAll(server, batch, photo);
+    const url = `/batches/${batch.batchId}`;
+    while (server.ctx.store.items.get(batch.batchId, batch.items[0].id)?.status !== 'processing') {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const res = await server.api(`${url}/items/${batch.items[0].id}/cancel`, {
+      method: 'POST',
+      headers: bearer(batch.token),
+    });
+    const body = await res.json();
+    expect(body.images[0].status).toBe('cancelled');
+    expect(body.status).toBe('done');
+    await server.ctx.queue.idle();
+    expect(readdirSync(path.join(server.ctx.files.batchDir(batch.batchId), 'out'))).toEqual([]);
+    const events = server.ctx.store.events.after(batch.batchId, 0);
+    expect(events.some((e) => e.type === 'item' && e.data.status === 'done')).toBe(false);
+  });
+});
+
+describe('the embedded queue', () => {
+  it('runs at most `concurrency` jobs, skips paused batches and drops cancelled waiting jobs', async () => {
+    const queue = new EmbeddedQueue(2);
+    const started: string[] = [];
+    const release: (() => void)[] = [];
+    queue.start(async (job: Job) => {
+      started.push(job.itemId);
+      await new Promise<void>((r) => release.push(r));
+    });
+    queue.pause('b2');
+    for (const [batchId, itemId] of [
+      ['b1', 'i1'],
+      ['b2', 'i2'],
+      ['b1', 'i3'],
+      ['b1', 'i4'],
+      ['b1', 'i4'],
+    ]) {
+      queue.enqueue({ batchId, itemId });
+    }
+    await tick();
+    expect(started).toEqual(['i1', 'i3']);
+    expect(queue.waiting).toBe(2);
+    queue.cancel('i4');
+    release.splice(0).forEach((r) => r());
+    await tick();
+    expect(started).toEqual(['i1', 'i3']);
+    queue.resume('b2');
+    await tick();
+    expect(started).toEqual(['i1', 'i3', 'i2']);
+    release.splice(0).forEach((r) => r());
+    await queue.idle();
+  });
+
+  it('runs a re-queued item only after its previous run settled', async () => {
+    const queue = new EmbeddedQueue(2);
+    const runs: string[] = [];
+    let finish!: () => void;
+    queue.start(async (job) => {
+      runs.push(job.itemId);
+      if (runs.length === 1) await new Promise<void>((r) => (finish = r));
+    });
+    queue.enqueue({ batchId: 'b', itemId: 'i' });
+    await tick();
+    queue.enqueue({ batchId: 'b', itemId: 'i' });
+    await tick();
+    expect(runs).toEqual(['i']);
+    finish();
+    await queue.idle();
+    expect(runs).toEqual(['i', 'i']);
+  });
+});
