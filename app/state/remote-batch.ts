@@ -20,6 +20,7 @@ export interface BatchControl {
 export class RemoteBatch {
   #run: RemoteRun | null = null;
   #client: ServerClient | null = null;
+  #uploading = false;
 
   constructor(
     private store: Store,
@@ -135,7 +136,11 @@ export class RemoteBatch {
     this.#run = new RemoteRun(client, batch.remote!, localIds, {
       uploaded: (id, patch) => this.#patch(id, patch, patch.uploaded === true),
       item: (id, event, output) => this.#onItem(id, event, output),
-      batch: (status) => this.control.setStatus(status),
+      batch: async (status) => {
+        await this.control.setStatus(status);
+        // Everything is here: stop following (a retry of a finished batch runs locally).
+        if (status === 'done') this.detach();
+      },
       advanced: async (lastEventId) => {
         const b = this.queue.batch;
         if (!b?.remote) return;
@@ -153,8 +158,6 @@ export class RemoteBatch {
     this.#run.listen();
     this.#uploadMissing();
   }
-
-  #uploading = false;
 
   /** Uploads every input the server does not have yet; one pass at a time. */
   #uploadMissing(): void {

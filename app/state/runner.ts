@@ -67,6 +67,8 @@ export class Runner {
 
   /** Creates a new draft batch with the given preset. */
   async newBatch(preset: Preset, name = defaultName()): Promise<Batch> {
+    // A remote batch left behind keeps its link and is followed again when reopened.
+    this.#remote.detach();
     const batch: Batch = {
       id: crypto.randomUUID(),
       name,
@@ -83,10 +85,16 @@ export class Runner {
   /** Adds classified files to the current batch (a new one when the current one is over). */
   async addFiles(files: IntakeFile[], preset: Preset): Promise<void> {
     let batch = this.queue.batch;
+    if (batch?.remote && (batch.status === 'running' || batch.status === 'paused')) {
+      throw new Error(
+        'This batch is converting on the server: add more files once it finishes, or as a new batch.',
+      );
+    }
     if (!batch || batch.status === 'done' || batch.status === 'cancelled') {
       batch = await this.newBatch(preset);
     }
-    const start = this.queue.items.length;
+    // all(), not items: two drops in a row must not share positions before the next frame.
+    const start = this.queue.all().length;
     const entries = files.map((f, i) => ({
       input: f.file as Blob,
       item: {
@@ -188,6 +196,11 @@ export class Runner {
     const item = this.queue.get(id);
     const batch = this.queue.batch;
     if (!item || !batch || item.status === 'processing' || item.status === 'skipped') return;
+    if (batch.remote) {
+      // A file of a batch still on the server cannot change; a finished one reruns here.
+      if (this.#remote.active) return;
+      await this.#remote.moveToLocal();
+    }
     const rerun = batch.status !== 'draft' && item.status !== 'pending';
     const next: BatchItem = rerun
       ? { ...item, override, status: 'pending', reason: undefined, progress: 0 }
@@ -204,20 +217,19 @@ export class Runner {
   async restore(batchId: string): Promise<void> {
     const batch = await this.store.getBatch(batchId);
     if (!batch) return;
+    this.#remote.detach();
     await this.store.recoverInterrupted(batchId);
     const items = await this.store.getItems(batchId);
     // The clock stopped with the page: count from now, not from the old start.
     const restored = batch.status === 'running' ? { ...batch, startedAt: Date.now() } : batch;
     this.queue.load(restored, items);
-    if (restored.remote && (restored.status === 'running' || restored.status === 'paused')) {
-      this.#remote.attach();
-      return;
-    }
     if (restored.status === 'running') {
       await this.store.putBatch(restored);
       this.#startTicking();
-      this.#pump();
     }
+    if (restored.remote && (restored.status === 'running' || restored.status === 'paused')) {
+      this.#remote.attach();
+    } else this.#pump();
   }
 
   /** Changes how many images convert at once; takes effect at the next dispatch. */
