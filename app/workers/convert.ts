@@ -2,8 +2,8 @@ import { formats, outputFormats } from '../../shared/formats/index.js';
 import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
 import { limits } from '../../shared/limits.js';
 import { exifOrientation } from '../../shared/headers/exif.js';
-import { attachExif } from '../../shared/metadata/attach.js';
-import { extractExif, prepareExif } from '../../shared/metadata/exif.js';
+import { carryExif } from '../../shared/metadata/carry.js';
+import { extractExif } from '../../shared/metadata/exif.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
 import { planResize } from '../../shared/resize-plan.js';
 import {
@@ -181,17 +181,10 @@ export async function convert(
   end();
 
   begin('metadata');
-  if (settings.metadata !== 'strip') {
-    const exif = extractExif(bytes, format);
-    const prepared =
-      exif &&
-      prepareExif(exif, {
-        dropGps: settings.metadata === 'keep-no-gps',
-        width: image.width,
-        height: image.height,
-      });
-    if (prepared) encoded = attachExif(encoded, output.format, prepared);
-  }
+  encoded = carryExif(bytes, format, encoded, output.format, settings.metadata, {
+    width: image.width,
+    height: image.height,
+  });
   end();
 
   return {

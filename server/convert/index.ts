@@ -2,8 +2,7 @@ import { structureProblem } from './structure.js';
 import { formats, outputFormats } from '../../shared/formats/index.js';
 import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
 import { limits } from '../../shared/limits.js';
-import { attachExif } from '../../shared/metadata/attach.js';
-import { extractExif, prepareExif } from '../../shared/metadata/exif.js';
+import { carryExif } from '../../shared/metadata/carry.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
 import { checkDimensions, describeNonImage, readImageInfo } from '../../shared/sniff.js';
 import { causeOf, decodeFailure, encodeFailure } from '../../app/workers/errors.js';
@@ -77,18 +76,10 @@ export async function convertImage(
   }
   opts.signal?.throwIfAborted();
 
-  let data = encoded.data;
-  if (settings.metadata !== 'strip') {
-    const exif = extractExif(bytes, format);
-    const prepared =
-      exif &&
-      prepareExif(exif, {
-        dropGps: settings.metadata === 'keep-no-gps',
-        width: encoded.width,
-        height: encoded.height,
-      });
-    if (prepared) data = attachExif(data, output.format, prepared);
-  }
+  const data = carryExif(bytes, format, encoded.data, output.format, settings.metadata, {
+    width: encoded.width,
+    height: encoded.height,
+  });
   return {
     data,
     format: output.format,
