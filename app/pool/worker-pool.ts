@@ -47,7 +47,7 @@ export class WorkerPool {
 
   constructor(opts: PoolOptions) {
     this.#opts = {
-      recycleAfter: 40,
+      recycleAfter: 100,
       hugePixels: 40e6,
       timeoutMs: defaultTimeout,
       ...opts,
@@ -93,6 +93,14 @@ export class WorkerPool {
     const index = this.#slots.findIndex((s) => s?.current?.job.id === jobId);
     if (index < 0) return false;
     this.#fail(index, new JobCancelled());
+    return true;
+  }
+
+  /** Takes back a job that is still waiting for a worker (it rejects with JobInterrupted). */
+  withdraw(jobId: string): boolean {
+    const w = this.#waiting.findIndex((x) => x.job.id === jobId);
+    if (w < 0) return false;
+    this.#waiting.splice(w, 1)[0].reject(new JobInterrupted());
     return true;
   }
 

@@ -133,6 +133,8 @@ export class Runner {
     if (this.queue.batch?.status !== 'running') return;
     if (this.remote) return this.#remote.pause();
     await this.#transition('paused');
+    // The image read ahead has not started: it goes back to pending.
+    for (const id of this.#inFlight) this.pool.withdraw(id);
   }
 
   async resume(): Promise<void> {
@@ -248,7 +250,9 @@ export class Runner {
   #pump(): void {
     const batch = this.queue.batch;
     if (!batch || batch.status !== 'running' || batch.remote) return;
-    const free = this.pool.size - this.#inFlight.size;
+    // One more than the workers: the next image is read from IndexedDB and waiting in the
+    // pool when a worker frees up, instead of the worker idling through those round trips.
+    const free = this.pool.size + 1 - this.#inFlight.size;
     if (free > 0) {
       const next = this.queue
         .all()
@@ -273,8 +277,10 @@ export class Runner {
       };
       // Visible at once, so a cancel that arrives during the awaits below finds it running.
       this.queue.put(running);
-      await this.store.putItem(running);
-      const input = await this.store.getInput(item.id);
+      const [, input] = await Promise.all([
+        this.store.putItem(running),
+        this.store.getInput(item.id),
+      ]);
       if (!input) throw new Error('The original file is no longer stored; add it again.');
       if (this.#cancelled.delete(item.id)) throw new JobCancelled();
       const settings = resolveSettings(batch.preset, item.override);
@@ -287,6 +293,9 @@ export class Runner {
           if (cur?.status === 'processing') this.queue.put({ ...cur, stage, progress });
         },
       });
+      // Hand the worker its next image before the IndexedDB writes below.
+      this.#inFlight.delete(item.id);
+      this.#pump();
       const output = new Blob([result.bytes], { type: result.mimeType });
       const done: BatchItem = {
         ...this.queue.get(item.id)!,
@@ -300,7 +309,8 @@ export class Runner {
         outputHeight: result.height,
         width: result.inputWidth,
         height: result.inputHeight,
-        durationMs: Math.round(performance.now() - started),
+        // The conversion itself: the job may have waited in the pool's queue first.
+        durationMs: Object.values(result.timings).reduce((a, b) => a + (b ?? 0), 0),
       };
       await this.store.completeItem(done, output);
       this.queue.put(done);
