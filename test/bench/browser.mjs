@@ -145,6 +145,8 @@ export async function runBatch({ url, dir, count, workers, log = () => {} }) {
         adding: sampler.phase('add', 'convert'),
         converting: sampler.phase('convert', 'end'),
       },
+      /** Cores per process kind and per long-lived thread while converting. */
+      cpu: sampler.cpuBetween('convert', 'end'),
       timeline: sampler.samples.map((s) => ({
         t: Math.round(s.t - sampler.samples[0].t),
         rssMiB: Math.round(s.rssMiB),

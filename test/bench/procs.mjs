@@ -40,7 +40,7 @@ function pssKiB(pid) {
 /** The browser process Playwright started with this profile (not its children, which have --type=). */
 export function findBrowserPid(userDataDir) {
   for (const pid of pids()) {
-    const args = (read(`/proc/${pid}/cmdline`) ?? '').split('\0');
+    const args = (read(`/proc/${pid}/cmdline`) ?? '').split(/[\0 ]/);
     if (
       args.includes(`--user-data-dir=${userDataDir}`) &&
       !args.some((a) => a.startsWith('--type='))
@@ -74,14 +74,19 @@ export function processTree(root, all = scan()) {
   return tree;
 }
 
+const cpuLine = () => read('/proc/stat').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+
 /** Busy CPU ticks of the whole machine since boot (everything but idle and iowait). */
 export function machineBusyTicks() {
-  const cpu = read('/proc/stat').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const cpu = cpuLine();
   // user nice system idle iowait irq softirq steal (guest time is already in user)
   return cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + cpu[7];
 }
 
-/** CPU seconds used by the machine and by a tree between two snapshots. */
+/** Ticks the hypervisor gave our virtual CPUs to someone else (another VM on the host). */
+const stealTicks = () => cpuLine()[7];
+
+/** /proc clock ticks to seconds. */
 export const ticksToSeconds = (ticks) => ticks / hz;
 
 /**
@@ -96,6 +101,8 @@ export class TreeSampler {
   #cpuRoot;
   #timer;
   #cpuByPid = new Map();
+  #kinds = new Map();
+  #ticksByPid = new Map();
   samples = [];
   marks = [];
 
@@ -125,9 +132,13 @@ export class TreeSampler {
     const withPss = this.samples.length % this.pssEvery === 0;
     let rss = 0;
     let pss = 0;
+    const byKind = {};
     for (const [pid, s] of tree) {
       rss += s.rssKiB;
       if (withPss) pss += pssKiB(pid);
+      const kind = this.#kind(pid);
+      byKind[kind] = (byKind[kind] ?? 0) + s.rssKiB / 1024;
+      this.#ticksByPid.set(pid, { kind, ticks: s.ticks });
     }
     // Processes that exit keep their last count. Exited children are also in the parent's
     // cutime, which /proc/<pid>/stat reports separately and is not read here.
@@ -139,14 +150,82 @@ export class TreeSampler {
       processes: tree.size,
       rssMiB: rss / 1024,
       pssMiB: withPss ? pss / 1024 : undefined,
+      byKind,
       ownTicks,
       machineTicks: machineBusyTicks(),
+      stealTicks: stealTicks(),
     });
+  }
+
+  /** Chromium's role for the process ('renderer', 'gpu-process', 'utility:storage…', 'browser'). */
+  #kind(pid) {
+    if (!this.#kinds.has(pid)) {
+      const args = (read(`/proc/${pid}/cmdline`) ?? '').split(/[\0 ]/);
+      const type = args.find((a) => a.startsWith('--type='))?.slice(7);
+      const sub = args
+        .find((a) => a.startsWith('--utility-sub-type='))
+        ?.split('.')[0]
+        .slice(19);
+      const extra = args.includes('--top-chrome-webui') ? ':webui' : '';
+      this.#kinds.set(
+        pid,
+        pid === this.#memRoot ? 'browser' : `${type ?? '?'}${sub ? `:${sub}` : ''}${extra}`,
+      );
+    }
+    return this.#kinds.get(pid);
+  }
+
+  /** CPU ticks so far per process kind, and per named thread of each kind (`kind/thread`). */
+  #cpuSnapshot() {
+    const kinds = {};
+    for (const { kind, ticks } of this.#ticksByPid.values())
+      kinds[kind] = (kinds[kind] ?? 0) + ticks;
+    const threads = {};
+    for (const [pid, { kind }] of this.#ticksByPid) {
+      let tids = [];
+      try {
+        tids = readdirSync(`/proc/${pid}/task`);
+      } catch {
+        continue; // exited
+      }
+      for (const tid of tids) {
+        const st = read(`/proc/${pid}/task/${tid}/stat`);
+        if (!st) continue;
+        const name = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+        const key = `${kind}/${name}`;
+        threads[key] = (threads[key] ?? 0) + Number(f[11]) + Number(f[12]);
+      }
+    }
+    return { kinds, threads };
   }
 
   mark(name) {
     this.sample();
-    this.marks.push({ name, t: performance.now(), index: this.samples.length - 1 });
+    const cpu = this.#cpuSnapshot();
+    this.marks.push({ name, t: performance.now(), index: this.samples.length - 1, cpu });
+  }
+
+  /**
+   * Cores used per process kind between two marks, and per thread name for threads alive at
+   * both marks (a recycled worker's thread is not; its time is in its process's total).
+   */
+  cpuBetween(from, to) {
+    const a = this.marks.find((m) => m.name === from);
+    const b = this.marks.find((m) => m.name === to);
+    const seconds = (b.t - a.t) / 1000;
+    const diff = (x, y, min = 0) =>
+      Object.fromEntries(
+        Object.entries(y)
+          .filter(([k]) => k in x)
+          .map(([k, v]) => [k, ticksToSeconds(v - x[k]) / seconds])
+          .filter(([, v]) => v > min)
+          .sort((p, q) => q[1] - p[1]),
+      );
+    return {
+      kinds: diff(a.cpu.kinds, b.cpu.kinds),
+      threads: diff(a.cpu.threads, b.cpu.threads, 0.005),
+    };
   }
 
   /** Peaks and CPU between mark `from` and mark `to` (or the last sample). */
@@ -160,47 +239,30 @@ export class TreeSampler {
     const pss = slice.filter((s) => s.pssMiB !== undefined).map((s) => s.pssMiB);
     const own = ticksToSeconds(last.ownTicks - first.ownTicks);
     const machine = ticksToSeconds(last.machineTicks - first.machineTicks);
+    const peakOf = (part) => Math.max(...part.map((s) => s.rssMiB));
+    const tenth = Math.max(1, Math.floor(slice.length / 10));
+    const kinds = {};
+    for (const s of slice) {
+      for (const [k, v] of Object.entries(s.byKind)) kinds[k] = Math.max(kinds[k] ?? 0, v);
+    }
     return {
       seconds,
-      peakRssMiB: Math.max(...slice.map((s) => s.rssMiB)),
+      /** RSS when the phase began: the idle browser, for the converting phase. */
+      startRssMiB: first.rssMiB,
+      peakRssMiB: peakOf(slice),
+      /** Peaks in the first and last tenth of the phase: growth over a long run shows here. */
+      peakRssFirstTenthMiB: peakOf(slice.slice(0, tenth)),
+      peakRssLastTenthMiB: peakOf(slice.slice(-tenth)),
+      /** Peak RSS per kind of process (each kind's own peak; they need not coincide). */
+      peakRssByKindMiB: kinds,
       peakPssMiB: pss.length ? Math.max(...pss) : NaN,
       peakProcesses: Math.max(...slice.map((s) => s.processes)),
       /** Cores this script's process tree kept busy on average. */
       ownCores: seconds ? own / seconds : 0,
-      /** Cores everything else on the machine kept busy on average. */
+      /** Cores everything else on the machine kept busy on average (steal included). */
       otherCores: seconds ? Math.max(0, machine - own) / seconds : 0,
+      /** Of which taken by the hypervisor for other VMs (steal time). */
+      stealCores: seconds ? ticksToSeconds(last.stealTicks - first.stealTicks) / seconds : 0,
     };
-  }
-}
-
-function ownAndMachineTicks() {
-  let own = 0;
-  for (const s of processTree(process.pid).values()) own += s.ticks;
-  return { own, machine: machineBusyTicks() };
-}
-
-/** Cores kept busy by processes outside this script's tree over the next `ms`. */
-export async function otherCores(ms = 3000) {
-  const a = ownAndMachineTicks();
-  const started = performance.now();
-  await new Promise((r) => setTimeout(r, ms));
-  const b = ownAndMachineTicks();
-  const seconds = (performance.now() - started) / 1000;
-  return Math.max(0, ticksToSeconds(b.machine - a.machine - (b.own - a.own))) / seconds;
-}
-
-/**
- * Waits until the rest of the machine keeps at most `maxCores` busy (checked over 3 s), for
- * at most `maxWaitMs`. Returns the last reading and whether it was quiet.
- */
-export async function waitForQuiet({ maxCores = 0.15, maxWaitMs = 600_000, log = () => {} } = {}) {
-  const deadline = Date.now() + maxWaitMs;
-  let said = false;
-  for (;;) {
-    const load = await otherCores();
-    if (load <= maxCores) return { load, quiet: true };
-    if (Date.now() > deadline) return { load, quiet: false };
-    if (!said) log(`  waiting for the machine to go quiet (others use ${load.toFixed(2)} cores)…`);
-    said = true;
   }
 }
