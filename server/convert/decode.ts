@@ -2,7 +2,9 @@ import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
 import type { FormatId } from '../../shared/formats/index.js';
 import { decodeFailure } from '../../app/workers/errors.js';
 import { decodeBmp } from './bmp.js';
-import { decodeHeicImage, decodeJxlImage, type Rgba } from './wasm.js';
+// The app's HEIC codec works in Node unchanged: one libheif wrapper for both sides.
+import { decode as decodeHeicImage } from '../../app/workers/codecs/heic.js';
+import { decodeJxlImage, type Rgba } from './wasm.js';
 
 /** An upright image ready for resizing and encoding, with its upright size. */
 export interface Source {

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { JxlOptions } from '../../shared/formats/index.js';
 
-// The wasm codecs for what sharp's prebuilt libvips lacks: JPEG XL (no libjxl) and HEIC (no
-// HEVC decoder). They run synchronously on the calling thread, as in the app's workers.
+// JPEG XL through wasm, which sharp's prebuilt libvips lacks (no libjxl). HEIC (no HEVC
+// decoder either) uses the app's own libheif codec, app/workers/codecs/heic.ts. Both run on the
+// calling thread, as in the app's workers.
 
 const require = createRequire(import.meta.url);
 
@@ -71,38 +72,4 @@ export async function encodeJxlImage(image: Rgba, o: JxlOptions): Promise<Uint8A
     lossless: o.lossless,
   });
   return new Uint8Array(out);
-}
-
-interface HeifImage {
-  get_width(): number;
-  get_height(): number;
-  is_primary(): boolean;
-  display(target: Rgba, done: (result: Rgba | null) => void): void;
-  free(): void;
-}
-
-let heif: { decode(bytes: Uint8Array): HeifImage[] } | undefined;
-
-/**
- * Decodes a HEIC/HEIF's primary image to RGBA with libheif-js (LGPL-3.0, loaded only here, on
- * the first HEIC). libheif applies irot/imir, so the pixels are already upright.
- */
-export async function decodeHeicImage(bytes: Uint8Array): Promise<Rgba> {
-  if (!heif) {
-    const libheif = require('libheif-js/wasm-bundle') as { HeifDecoder: new () => typeof heif };
-    heif = new libheif.HeifDecoder();
-  }
-  const images = heif!.decode(bytes);
-  if (!images.length) throw new Error('libheif could not read the HEIF structure');
-  try {
-    const image = images.find((i) => i.is_primary()) ?? images[0];
-    const width = image.get_width();
-    const height = image.get_height();
-    const target = { data: new Uint8ClampedArray(width * height * 4), width, height };
-    const result = await new Promise<Rgba | null>((resolve) => image.display(target, resolve));
-    if (!result) throw new Error('libheif could not decode the image data');
-    return target;
-  } finally {
-    for (const i of images) i.free();
-  }
 }
