@@ -15,7 +15,8 @@ import {
 import type { Stage } from '../../shared/state/index.js';
 import { decodeWasm, encodeWasm, hasWasmDecoder, structureProblem } from './codecs/index.js';
 import { causeOf, decodeFailure, encodeFailure } from './errors.js';
-import { canDecodeInBrowser, decodeInBrowser } from './pipeline/decode-browser.js';
+import { canvasEncodes, encodeOnCanvas } from './codecs/webp-canvas.js';
+import { canDecodeInBrowser, canvasPixels, decodeInBrowser } from './pipeline/decode-browser.js';
 import { flatten } from './pipeline/flatten.js';
 import { orient } from './pipeline/orient.js';
 import { exactBuffer, type Pixels } from './pipeline/pixels.js';
@@ -23,6 +24,11 @@ import { applyPlan } from './pipeline/resize.js';
 
 export interface ConvertRequest {
   bytes: ArrayBuffer;
+  /**
+   * The same bytes as a Blob, when the caller has one: the browser decodes from it directly
+   * instead of from a new Blob of the bytes, which Chromium would copy to its browser process.
+   */
+  blob?: Blob;
   /** The file name, for messages only: the format comes from the bytes. */
   name: string;
   settings: ConversionSettings;
@@ -105,19 +111,20 @@ export async function convert(
     if (why) throw (tooLarge = new Error(why));
   };
 
-  let image: Pixels | undefined;
+  // The browser path may leave the image on a canvas, for an encoder that takes one.
+  let image: Pixels | OffscreenCanvas | undefined;
   let resized = false;
   let inputWidth = header?.width ?? 0;
   let inputHeight = header?.height ?? 0;
   let browserError: unknown;
   if (settings.resize.method === 'auto' && canDecodeInBrowser(format)) {
     try {
-      const mime = formats[format].mimeType;
-      const decoded = await decodeInBrowser(bytes, format, mime, orientation, header, (w, h) => {
+      const blob = req.blob ?? new Blob([bytes], { type: formats[format].mimeType });
+      const decoded = await decodeInBrowser(blob, format, orientation, header, (w, h) => {
         checkDecoded(w, h);
         return planResize(w, h, settings.resize);
       });
-      ({ pixels: image, width: inputWidth, height: inputHeight } = decoded);
+      ({ image, width: inputWidth, height: inputHeight } = decoded);
       resized = true;
     } catch (e) {
       if (e === tooLarge) throw e;
@@ -133,29 +140,32 @@ export async function convert(
         : new Error(`Could not decode ${label}: only the browser's decoder reads ${label} files`);
     }
     const known = header ? size(header.width, header.height) : undefined;
+    let decoded: Pixels;
     try {
-      image = await decodeWasm(format, bytes);
+      decoded = await decodeWasm(format, bytes);
     } catch (e) {
       throw decodeFailure(label, e, known);
     }
-    if (!image?.data || !(image.width > 0) || !(image.height > 0)) {
+    if (!decoded?.data || !(decoded.width > 0) || !(decoded.height > 0)) {
       throw decodeFailure(label, new Error('the decoder returned no pixels'), known);
     }
-    if (!decoderOrients.has(format)) image = orient(image, orientation);
-    checkDecoded(image.width, image.height);
-    inputWidth = image.width;
-    inputHeight = image.height;
+    if (!decoderOrients.has(format)) decoded = orient(decoded, orientation);
+    checkDecoded(decoded.width, decoded.height);
+    inputWidth = decoded.width;
+    inputHeight = decoded.height;
+    image = decoded;
   }
   end();
 
   begin('resize');
-  if (!resized) {
+  if (!resized && !onCanvas(image)) {
     const plan = planResize(image.width, image.height, settings.resize);
+    const from = image;
     try {
-      image = await applyPlan(image, plan, settings.resize.method);
+      image = await applyPlan(from, plan, settings.resize.method);
     } catch (e) {
       throw new Error(
-        `Could not resize ${size(image.width, image.height)} to ${size(plan.width, plan.height)} (${causeOf(e)})`,
+        `Could not resize ${size(from.width, from.height)} to ${size(plan.width, plan.height)} (${causeOf(e)})`,
       );
     }
   }
@@ -164,26 +174,32 @@ export async function convert(
   begin('encode');
   const output = settings.output;
   const meta = outputFormats[output.format];
-  if (!meta.alpha) image = flatten(image, settings.background);
-  let encoded: Uint8Array;
-  try {
-    encoded = await encodeWasm(image, output);
-  } catch (e) {
-    throw encodeFailure(meta.label, e, size(image.width, image.height));
+  const { width, height } = image;
+  let encoded: Uint8Array | null = null;
+  // JPEG has no alpha, so the canvas encoder's differing alpha coding never comes into it.
+  if (onCanvas(image) && format === 'jpeg' && output.format === 'webp') {
+    if (await canvasEncodes(output.options)) {
+      encoded = await encodeOnCanvas(image, output.options).catch(() => null);
+    }
+  }
+  if (!encoded) {
+    let pixels = onCanvas(image) ? canvasPixels(image) : image;
+    if (!meta.alpha) pixels = flatten(pixels, settings.background);
+    try {
+      encoded = await encodeWasm(pixels, output);
+    } catch (e) {
+      throw encodeFailure(meta.label, e, size(width, height));
+    }
   }
   if (!encoded?.length) {
-    throw encodeFailure(
-      meta.label,
-      new Error('the encoder returned nothing'),
-      size(image.width, image.height),
-    );
+    throw encodeFailure(meta.label, new Error('the encoder returned nothing'), size(width, height));
   }
   end();
 
   begin('metadata');
   encoded = carryExif(bytes, format, encoded, output.format, settings.metadata, {
-    width: image.width,
-    height: image.height,
+    width,
+    height,
   });
   end();
 
@@ -191,13 +207,17 @@ export async function convert(
     bytes: exactBuffer(encoded),
     format: output.format,
     mimeType: meta.mimeType,
-    width: image.width,
-    height: image.height,
+    width,
+    height,
     inputFormat: format,
     inputWidth,
     inputHeight,
     timings,
   };
+}
+
+function onCanvas(image: Pixels | OffscreenCanvas): image is OffscreenCanvas {
+  return typeof OffscreenCanvas === 'function' && image instanceof OffscreenCanvas;
 }
 
 /**

@@ -7,7 +7,7 @@ const api = {
     const { input, ...rest } = job;
     onStage?.('read', 0);
     const bytes = await input.arrayBuffer();
-    const result = await convert({ ...rest, bytes }, onStage);
+    const result = await convert({ ...rest, bytes, blob: input }, onStage);
     return transfer(result, [result.bytes]);
   },
   /** Lets the pool check that a fresh worker has loaded. */

@@ -1,5 +1,6 @@
 import { crc32 } from '../crc32.js';
 import type { OutputFormatId } from '../formats/index.js';
+import { isWebp, riffChunks, webpFile, type Chunk } from './riff.js';
 
 // Writes a prepared EXIF block (TIFF structure, see exif.ts) into freshly encoded output. The
 // encoders write no metadata of their own, so there is never an old block to replace.
@@ -53,26 +54,6 @@ function pngWithExif(out: Uint8Array, exif: Uint8Array): Uint8Array {
   return concat([out.subarray(0, o), chunk, out.subarray(o)]);
 }
 
-interface Chunk {
-  type: string;
-  start: number;
-  /** After the data and its padding byte. */
-  end: number;
-}
-
-function riffChunks(b: Uint8Array): Chunk[] | null {
-  const chunks: Chunk[] = [];
-  let o = 12;
-  while (o + 8 <= b.length) {
-    const size = b[o + 4] | (b[o + 5] << 8) | (b[o + 6] << 16) | (b[o + 7] * 0x1000000);
-    const end = o + 8 + size + (size & 1);
-    if (end > b.length + 1) return null; // a missing final pad byte is tolerated
-    chunks.push({ type: fourcc(b, o), start: o, end: Math.min(end, b.length) });
-    o = end;
-  }
-  return chunks.length ? chunks : null;
-}
-
 /** A VP8X header for a simple (VP8 or VP8L) file, read from its bitstream header. */
 function vp8xFor(b: Uint8Array, first: Chunk): number[] | null {
   const d = first.start + 8;
@@ -101,11 +82,11 @@ function vp8xFor(b: Uint8Array, first: Chunk): number[] | null {
 }
 
 function webpWithExif(out: Uint8Array, exif: Uint8Array): Uint8Array {
-  if (out.length < 12 || fourcc(out, 0) !== 'RIFF' || fourcc(out, 8) !== 'WEBP') return out;
+  if (!isWebp(out)) return out;
   const chunks = riffChunks(out);
   if (!chunks) return out;
   const first = chunks[0];
-  let header: Uint8Array | number[];
+  let header: Uint8Array;
   let body: Chunk[];
   if (first.type === 'VP8X') {
     header = out.slice(first.start, first.end);
@@ -114,7 +95,7 @@ function webpWithExif(out: Uint8Array, exif: Uint8Array): Uint8Array {
   } else if (first.type === 'VP8 ' || first.type === 'VP8L') {
     const vp8x = vp8xFor(out, first);
     if (!vp8x) return out;
-    header = vp8x;
+    header = Uint8Array.from(vp8x);
     body = chunks;
   } else {
     return out;
@@ -126,17 +107,12 @@ function webpWithExif(out: Uint8Array, exif: Uint8Array): Uint8Array {
   const pad = exif.length & 1 ? [0] : [];
   const exifChunk = concat([ascii('EXIF'), le32(exif.length), exif, pad]);
   const pieces = (cs: Chunk[]) => cs.map((c) => out.subarray(c.start, c.end));
-  const riff = concat([
-    ascii('RIFF'),
-    [0, 0, 0, 0],
-    ascii('WEBP'),
+  return webpFile([
     header,
     ...pieces(body.slice(0, split)),
     exifChunk,
     ...pieces(body.slice(split)),
   ]);
-  riff.set(le32(riff.length - 8), 4);
-  return riff;
 }
 
 /**

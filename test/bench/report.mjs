@@ -100,8 +100,8 @@ export function verdictLines(v) {
 /** Where the time and memory go, per run. */
 export function detailLines(sharpRuns, browserRuns) {
   const lines = [
-    'per image, medians in ms: decode+resize (createImageBitmap, draw, getImageData) · WebP ' +
-      'encode · whole call in the worker · item as the runner saw it;',
+    'per image, medians in ms: decode+resize (createImageBitmap, draw) · WebP encode (the ' +
+      'canvas encoder, or read-back + jSquash) · whole call in the worker · item as the runner saw it;',
     'then the time workers were busy, their idle gap between images (median / p90), and the ' +
       "extra cost of a fresh worker's first image",
   ];

@@ -45,7 +45,7 @@ export function summariseBrowserRun(run) {
     workersStarted: run.workersStarted,
     convertCalls: run.calls.length,
     medianMs: {
-      /** createImageBitmap decode + scale, draw, getImageData: the resize happens here. */
+      /** createImageBitmap decode + scale, drawn on a canvas: the resize happens here. */
       decodeAndResize: median(stage('decode')),
       resize: median(stage('resize')),
       encode: median(stage('encode')),

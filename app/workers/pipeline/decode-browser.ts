@@ -25,8 +25,11 @@ export function canDecodeInBrowser(format: FormatId): boolean {
 }
 
 export interface BrowserDecoded {
-  /** Upright, cropped and scaled as planned. */
-  pixels: Pixels;
+  /**
+   * Upright, cropped and scaled as planned: still on a canvas when the engine left nothing to
+   * turn or cut (an encoder that takes a canvas needs no read-back), else read back.
+   */
+  image: OffscreenCanvas | Pixels;
   /** The image's upright size before resizing. */
   width: number;
   height: number;
@@ -47,14 +50,12 @@ export interface BrowserDecoded {
  * the crop lands at the target size, and the crop is cut from the upright pixels.
  */
 export async function decodeInBrowser(
-  bytes: Uint8Array,
+  blob: Blob,
   format: FormatId,
-  mimeType: string,
   orientation: number,
   upright: { width: number; height: number } | undefined,
   plan: (width: number, height: number) => ResizePlan,
 ): Promise<BrowserDecoded> {
-  const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeType });
   const base: ImageBitmapOptions = { imageOrientation: 'from-image' };
   // What the engine leaves for us to turn.
   const left = (await browserOrients(format)) ? 1 : orientation;
@@ -86,7 +87,7 @@ export async function decodeInBrowser(
           resizeQuality: 'high',
         })
       : (source ?? (await createImageBitmap(blob, base)));
-    let pixels: Pixels;
+    let canvas: OffscreenCanvas;
     try {
       if (bitmap.width !== w || bitmap.height !== h) {
         // The header and the decoder disagree, or the engine turned what the probe said it
@@ -95,22 +96,31 @@ export async function decodeInBrowser(
           `the browser decoded ${bitmap.width} × ${bitmap.height} px, expected ${w} × ${h}`,
         );
       }
-      const canvas = new OffscreenCanvas(w, h);
+      canvas = new OffscreenCanvas(w, h);
       const ctx = canvas.getContext('2d', { willReadFrequently: true });
       if (!ctx) throw new Error('no 2D canvas in this worker');
       ctx.drawImage(bitmap, 0, 0);
-      const data = ctx.getImageData(0, 0, w, h);
-      pixels = { data: data.data, width: w, height: h };
     } finally {
       if (bitmap !== source) bitmap.close();
     }
-    pixels = orient(pixels, left);
+    if (left === 1 && !p.crop) {
+      return { image: canvas, width: upright.width, height: upright.height };
+    }
+    let pixels = orient(canvasPixels(canvas), left);
     if (p.crop) {
       const at = { x: Math.round(region.x * sx), y: Math.round(region.y * sy) };
       pixels = crop(pixels, { ...at, width: p.width, height: p.height });
     }
-    return { pixels, width: upright.width, height: upright.height };
+    return { image: pixels, width: upright.width, height: upright.height };
   } finally {
     source?.close();
   }
+}
+
+/** The canvas's pixels, read back. */
+export function canvasPixels(canvas: OffscreenCanvas): Pixels {
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('no 2D canvas in this worker');
+  const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  return { data, width: canvas.width, height: canvas.height };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { crc32 } from '../../../shared/crc32.js';
 import { attachExif } from '../../../shared/metadata/attach.js';
 import { extractExif, prepareExif } from '../../../shared/metadata/exif.js';
+import { stripWebp } from '../../../shared/metadata/strip-webp.js';
 import {
   buildExif,
   contains,
@@ -65,6 +66,34 @@ describe('prepareExif', () => {
   });
 });
 
+function riff(...chunks: [string, number[]][]) {
+  const body = chunks.flatMap(([type, data]) => {
+    const size = [data.length & 0xff, (data.length >> 8) & 0xff, 0, 0];
+    return [
+      ...Array.from(type, (c) => c.charCodeAt(0)),
+      ...size,
+      ...data,
+      ...(data.length & 1 ? [0] : []),
+    ];
+  });
+  const n = body.length + 4;
+  return new Uint8Array([
+    0x52,
+    0x49,
+    0x46,
+    0x46,
+    n & 0xff,
+    n >> 8,
+    0,
+    0,
+    0x57,
+    0x45,
+    0x42,
+    0x50,
+    ...body,
+  ]);
+}
+
 describe('extractExif and attachExif', () => {
   const exif = prepareExif(buildExif(false), { dropGps: false })!;
 
@@ -113,34 +142,6 @@ describe('extractExif and attachExif', () => {
     expect(crc).toBe(zlibCrc32(out.subarray(at + 4, at + 8 + exif.length)));
   });
 
-  function riff(...chunks: [string, number[]][]) {
-    const body = chunks.flatMap(([type, data]) => {
-      const size = [data.length & 0xff, (data.length >> 8) & 0xff, 0, 0];
-      return [
-        ...Array.from(type, (c) => c.charCodeAt(0)),
-        ...size,
-        ...data,
-        ...(data.length & 1 ? [0] : []),
-      ];
-    });
-    const n = body.length + 4;
-    return new Uint8Array([
-      0x52,
-      0x49,
-      0x46,
-      0x46,
-      n & 0xff,
-      n >> 8,
-      0,
-      0,
-      0x57,
-      0x45,
-      0x42,
-      0x50,
-      ...body,
-    ]);
-  }
-
   it.each([
     ['lossy VP8', riff(['VP8 ', [0, 0, 0, 0x9d, 0x01, 0x2a, 99, 0, 33, 0, 5]]), 99, 33, false],
     // VP8L: signature, width-1 = 9, height-1 = 4, alpha_is_used set.
@@ -188,5 +189,36 @@ describe('extractExif and attachExif', () => {
         extractExif(new Uint8Array([0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff, 0x45]), format),
       ).toBeNull();
     }
+  });
+});
+
+describe('stripWebp', () => {
+  const vp8 = ['VP8 ', [0, 0, 0, 0x9d, 0x01, 0x2a, 99, 0, 33, 0, 5]] as [string, number[]];
+  const vp8x = (flags: number) =>
+    ['VP8X', [flags, 0, 0, 0, 98, 0, 0, 32, 0, 0]] as [string, number[]];
+
+  it("turns Chromium's layout (VP8X + sRGB ICCP + VP8) into a simple file", () => {
+    expect(stripWebp(riff(vp8x(0x20), ['ICCP', [1, 2, 3]], vp8))).toEqual(riff(vp8));
+  });
+
+  it('keeps VP8X with only the alpha flag when there is an ALPH chunk', () => {
+    const out = stripWebp(
+      riff(vp8x(0x3c), ['ICCP', [1]], ['ALPH', [7]], vp8, ['EXIF', [1]], ['XMP ', [2]]),
+    );
+    expect(out).toEqual(riff(vp8x(0x10), ['ALPH', [7]], vp8));
+  });
+
+  it('gives back a simple file unchanged, and an EXIF one without its EXIF', () => {
+    const simple = riff(vp8);
+    expect(stripWebp(simple)).toEqual(simple);
+    const exif = prepareExif(buildExif(true), { dropGps: false })!;
+    expect(stripWebp(attachExif(simple, 'webp', exif))).toEqual(simple);
+  });
+
+  it('returns null for what is not a walkable WebP', () => {
+    expect(stripWebp(new Uint8Array(0))).toBeNull();
+    expect(stripWebp(new TextEncoder().encode('RIFF\0\0\0\0WAVEdata'))).toBeNull();
+    const cut = riff(vp8x(0x20), ['ICCP', [1, 2, 3]], vp8);
+    expect(stripWebp(cut.subarray(0, cut.length - 4))).toBeNull();
   });
 });

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { createServer, type ViteDevServer } from 'vite';
+import { repoRoot, sharedFixtures } from './fixture-tree.js';
+import type { HarnessAnswer, HarnessRequest } from './harness/webp-canvas.worker.js';
+
+// The app hands WebP encoding to Chromium's canvas encoder when it writes exactly what
+// jSquash would (app/workers/codecs/webp-canvas.ts). This runs that module as it is, in
+// a worker in Chromium, from Vite's dev server (the production build has no harness page).
+
+const port = 4195;
+let server: ViteDevServer;
+
+test.beforeAll(async () => {
+  server = await createServer({
+    configFile: false,
+    root: repoRoot,
+    logLevel: 'error',
+    // jSquash finds its .wasm beside its JS; pre-bundling would move the JS away.
+    optimizeDeps: { noDiscovery: true, exclude: ['@jsquash/webp'] },
+    server: { port, strictPort: true },
+  });
+  await server.listen();
+});
+
+test.afterAll(async () => {
+  await server?.close();
+});
+
+test("Chromium's canvas encoder is used at effort 3 and writes jSquash's bytes", async ({
+  page,
+}) => {
+  await page.goto(`http://localhost:${port}/test/e2e/harness/webp-canvas.html`);
+  const opts = (quality: number, effort = 3, lossless = false) => ({ quality, effort, lossless });
+  const request: HarnessRequest = {
+    photo: readFileSync(join(sharedFixtures, 'exif-orientation/Landscape_6.jpg')).toString(
+      'base64',
+    ),
+    // Landscape_6 is stored turned: upright it is 1200 × 1800, scaled here to 800 × 1200.
+    width: 800,
+    height: 1200,
+    options: [opts(75), opts(40), opts(92), opts(75, 4), opts(100), opts(75, 3, true)],
+  };
+  const answer = await page.evaluate(
+    (r) => (window as unknown as { run(r: HarnessRequest): Promise<HarnessAnswer> }).run(r),
+    request,
+  );
+  // Effort 3 at quality < 100: taken, and byte for byte what jSquash writes.
+  expect(answer.verdicts.slice(0, 3)).toEqual([true, true, true]);
+  expect(answer.identical.slice(0, 3)).toEqual([true, true, true]);
+  // Another effort, quality 100 (the canvas turns lossless) or lossless: left to jSquash.
+  expect(answer.verdicts.slice(3)).toEqual([false, false, false]);
+  expect(answer.identical[3]).toBe(false);
+  // Transparency is coded differently by the two: the canvas result is refused.
+  expect(answer.withAlpha).toBe('null');
+  for (const s of answer.sizes) expect(s.wasm).toBeGreaterThan(10_000);
+});
