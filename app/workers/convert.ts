@@ -16,7 +16,8 @@ import type { Stage } from '../../shared/state/index.js';
 import { decodeWasm, encodeWasm, hasWasmDecoder, structureProblem } from './codecs/index.js';
 import { causeOf, decodeFailure, encodeFailure } from './errors.js';
 import { canvasEncodes, encodeOnCanvas } from './codecs/webp-canvas.js';
-import { canDecodeInBrowser, canvasPixels, decodeInBrowser } from './pipeline/decode-browser.js';
+import { canvasPixels, drawOnCanvas } from './pipeline/canvas.js';
+import { canDecodeInBrowser, decodeInBrowser } from './pipeline/decode-browser.js';
 import { flatten } from './pipeline/flatten.js';
 import { orient } from './pipeline/orient.js';
 import { exactBuffer, type Pixels } from './pipeline/pixels.js';
@@ -111,8 +112,8 @@ export async function convert(
     if (why) throw (tooLarge = new Error(why));
   };
 
-  // The browser path may leave the image on a canvas, for an encoder that takes one.
-  let image: Pixels | OffscreenCanvas | undefined;
+  // The browser path may leave the image as its bitmap, for an encoder that takes one.
+  let image: Pixels | ImageBitmap | undefined;
   let resized = false;
   let inputWidth = header?.width ?? 0;
   let inputHeight = header?.height ?? 0;
@@ -158,7 +159,7 @@ export async function convert(
   end();
 
   begin('resize');
-  if (!resized && !onCanvas(image)) {
+  if (!resized && !isBitmap(image)) {
     const plan = planResize(image.width, image.height, settings.resize);
     const from = image;
     try {
@@ -177,13 +178,15 @@ export async function convert(
   const { width, height } = image;
   let encoded: Uint8Array | null = null;
   // JPEG has no alpha, so the canvas encoder's differing alpha coding never comes into it.
-  if (onCanvas(image) && format === 'jpeg' && output.format === 'webp') {
+  if (isBitmap(image) && format === 'jpeg' && output.format === 'webp') {
     if (await canvasEncodes(output.options)) {
-      encoded = await encodeOnCanvas(image, output.options).catch(() => null);
+      const canvas = drawOnCanvas(image);
+      encoded = await encodeOnCanvas(canvas, output.options).catch(() => null);
+      if (!encoded) image = canvasPixels(canvas);
     }
   }
   if (!encoded) {
-    let pixels = onCanvas(image) ? canvasPixels(image) : image;
+    let pixels = isBitmap(image) ? canvasPixels(drawOnCanvas(image)) : image;
     if (!meta.alpha) pixels = flatten(pixels, settings.background);
     try {
       encoded = await encodeWasm(pixels, output);
@@ -216,8 +219,8 @@ export async function convert(
   };
 }
 
-function onCanvas(image: Pixels | OffscreenCanvas): image is OffscreenCanvas {
-  return typeof OffscreenCanvas === 'function' && image instanceof OffscreenCanvas;
+function isBitmap(image: Pixels | ImageBitmap): image is ImageBitmap {
+  return typeof ImageBitmap === 'function' && image instanceof ImageBitmap;
 }
 
 /**

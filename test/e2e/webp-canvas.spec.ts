@@ -54,5 +54,6 @@ test("Chromium's canvas encoder is used at effort 3 and writes jSquash's bytes",
   expect(answer.identical[3]).toBe(false);
   // Transparency is coded differently by the two: the canvas result is refused.
   expect(answer.withAlpha).toBe('null');
+  expect(answer.givenBack).toEqual({ width: 800, height: 1200, corner: 0, inside: 255 });
   for (const s of answer.sizes) expect(s.wasm).toBeGreaterThan(10_000);
 });

@@ -2,6 +2,7 @@ import type { FormatId } from '../../../shared/formats/index.js';
 import type { ResizePlan } from '../../../shared/resize-plan.js';
 import { browserOrients } from './browser-orientation.js';
 import { orient, swapsAxes } from './orient.js';
+import { canvasPixels, drawOnCanvas } from './canvas.js';
 import type { Pixels } from './pixels.js';
 import { crop } from './resize.js';
 
@@ -26,10 +27,11 @@ export function canDecodeInBrowser(format: FormatId): boolean {
 
 export interface BrowserDecoded {
   /**
-   * Upright, cropped and scaled as planned: still on a canvas when the engine left nothing to
-   * turn or cut (an encoder that takes a canvas needs no read-back), else read back.
+   * Upright, cropped and scaled as planned: still the decoder's bitmap when the engine left
+   * nothing to turn or cut (the caller owns it then: an encoder that takes a bitmap needs no
+   * read-back), else read back.
    */
-  image: OffscreenCanvas | Pixels;
+  image: ImageBitmap | Pixels;
   /** The image's upright size before resizing. */
   width: number;
   height: number;
@@ -87,26 +89,19 @@ export async function decodeInBrowser(
           resizeQuality: 'high',
         })
       : (source ?? (await createImageBitmap(blob, base)));
-    let canvas: OffscreenCanvas;
-    try {
-      if (bitmap.width !== w || bitmap.height !== h) {
-        // The header and the decoder disagree, or the engine turned what the probe said it
-        // would not: let the wasm path decide.
-        throw new Error(
-          `the browser decoded ${bitmap.width} × ${bitmap.height} px, expected ${w} × ${h}`,
-        );
-      }
-      canvas = new OffscreenCanvas(w, h);
-      const ctx = canvas.getContext('2d', { willReadFrequently: true });
-      if (!ctx) throw new Error('no 2D canvas in this worker');
-      ctx.drawImage(bitmap, 0, 0);
-    } finally {
+    if (bitmap.width !== w || bitmap.height !== h) {
       if (bitmap !== source) bitmap.close();
+      // The header and the decoder disagree, or the engine turned what the probe said it
+      // would not: let the wasm path decide.
+      throw new Error(
+        `the browser decoded ${bitmap.width} × ${bitmap.height} px, expected ${w} × ${h}`,
+      );
     }
+    if (bitmap === source) source = undefined; // handed on: not closed below
     if (left === 1 && !p.crop) {
-      return { image: canvas, width: upright.width, height: upright.height };
+      return { image: bitmap, width: upright.width, height: upright.height };
     }
-    let pixels = orient(canvasPixels(canvas), left);
+    let pixels = orient(canvasPixels(drawOnCanvas(bitmap)), left);
     if (p.crop) {
       const at = { x: Math.round(region.x * sx), y: Math.round(region.y * sy) };
       pixels = crop(pixels, { ...at, width: p.width, height: p.height });
@@ -115,12 +110,4 @@ export async function decodeInBrowser(
   } finally {
     source?.close();
   }
-}
-
-/** The canvas's pixels, read back. */
-export function canvasPixels(canvas: OffscreenCanvas): Pixels {
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) throw new Error('no 2D canvas in this worker');
-  const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-  return { data, width: canvas.width, height: canvas.height };
 }

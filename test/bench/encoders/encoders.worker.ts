@@ -1,6 +1,7 @@
 // Per image: scale to 2048 with the app's browser path, then encode the same pixels with
 // jSquash at effort 4 and 3 and with the canvas encoder; time, size and PSNR of each.
 import { encodeOnCanvas } from '../../../app/workers/codecs/webp-canvas.js';
+import { canvasPixels, drawOnCanvas } from '../../../app/workers/pipeline/canvas.js';
 import { encode } from '../../../app/workers/codecs/webp.js';
 
 export interface EncoderRow {
@@ -45,11 +46,9 @@ async function row(url: string): Promise<EncoderRow> {
     resizeQuality: 'high',
   });
   probe.close();
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-  ctx.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  const source = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  // As the app does: drawn on a canvas, which the canvas encoder takes as it is.
+  const canvas = drawOnCanvas(bitmap);
+  const source = canvasPixels(canvas);
 
   const out = {} as Record<Path, Uint8Array>;
   const ms = {} as Record<Path, number>;

@@ -1,6 +1,7 @@
 // Runs the app's canvas WebP encoder and jSquash side by side, in a real Chromium worker.
 import { canvasEncodes, encodeOnCanvas } from '../../../app/workers/codecs/webp-canvas.js';
 import { encode } from '../../../app/workers/codecs/webp.js';
+import { canvasPixels, drawOnCanvas } from '../../../app/workers/pipeline/canvas.js';
 import type { WebpOptions } from '../../../shared/formats/index.js';
 
 export interface HarnessRequest {
@@ -19,6 +20,8 @@ export interface HarnessAnswer {
   sizes: { canvas: number | null; wasm: number }[];
   /** What encodeOnCanvas gave for a canvas with transparency. */
   withAlpha: 'null' | 'bytes';
+  /** That canvas read back: its size and two alpha values. */
+  givenBack: { width: number; height: number; corner: number; inside: number };
 }
 
 async function answer(req: HarnessRequest): Promise<HarnessAnswer> {
@@ -29,10 +32,10 @@ async function answer(req: HarnessRequest): Promise<HarnessAnswer> {
     resizeHeight: req.height,
     resizeQuality: 'high',
   });
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-  ctx.drawImage(bitmap, 0, 0);
-  const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  // As convert.ts does: the bitmap drawn on a canvas, which the canvas encoder takes as it is
+  // and jSquash as pixels read back.
+  const canvas = drawOnCanvas(bitmap);
+  const pixels = canvasPixels(canvas);
 
   const verdicts: boolean[] = [];
   const identical: (boolean | null)[] = [];
@@ -47,9 +50,23 @@ async function answer(req: HarnessRequest): Promise<HarnessAnswer> {
     sizes.push({ canvas: theirs?.length ?? null, wasm: ours.length });
   }
 
-  ctx.clearRect(0, 0, 10, 10);
+  // With a transparent corner the canvas result is refused, and the pixels read back from
+  // the canvas, as convert.ts then does, are the whole image for jSquash.
+  canvas.getContext('2d')!.clearRect(0, 0, 10, 10);
   const alpha = await encodeOnCanvas(canvas, req.options[0]);
-  return { verdicts, identical, sizes, withAlpha: alpha ? 'bytes' : 'null' };
+  const back = canvasPixels(canvas);
+  return {
+    verdicts,
+    identical,
+    sizes,
+    withAlpha: alpha ? 'bytes' : 'null',
+    givenBack: {
+      width: back.width,
+      height: back.height,
+      corner: back.data[3],
+      inside: back.data[(20 * back.width + 20) * 4 + 3],
+    },
+  };
 }
 
 self.onmessage = (e: MessageEvent<HarnessRequest>) => {
