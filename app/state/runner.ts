@@ -6,6 +6,7 @@ import {
   assertBatchTransition,
   assertItemTransition,
   canTransitionBatch,
+  conversionProgress,
   type Batch,
   type BatchItem,
   type ItemStatus,
@@ -290,7 +291,8 @@ export class Runner {
         request: { input, name: item.path, settings, maxInputPixels: limits.maxInputPixels },
         onStage: (stage, progress) => {
           const cur = this.queue.get(item.id);
-          if (cur?.status === 'processing') this.queue.put({ ...cur, stage, progress });
+          if (cur?.status !== 'processing') return;
+          this.queue.put({ ...cur, stage, progress: conversionProgress(stage, progress) });
         },
       });
       // Hand the worker its next image before the IndexedDB writes below.

@@ -59,6 +59,30 @@ export const stages: readonly Stage[] = [
   'download',
 ];
 
+// Each local stage's rough share of a conversion (photo → WebP, measured: decoding and scaling
+// take about a third, encoding most of the rest), so one bar can cover the whole file.
+const localShares: readonly [Stage, number][] = [
+  ['read', 0.05],
+  ['decode', 0.3],
+  ['resize', 0.05],
+  ['encode', 0.55],
+  ['metadata', 0.05],
+];
+
+/**
+ * How far a local conversion is, 0..1, from the stage it is in and how far that stage is
+ * (0 when starting it, 1 when done). Other stages (upload, download, write) report their own
+ * 0..1 and come back as they are.
+ */
+export function conversionProgress(stage: Stage, within: number): number {
+  let before = 0;
+  for (const [s, share] of localShares) {
+    if (s === stage) return Math.min(1, before + share * Math.min(1, Math.max(0, within)));
+    before += share;
+  }
+  return within;
+}
+
 export interface BatchItem {
   id: string;
   batchId: string;

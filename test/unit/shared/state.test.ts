@@ -4,6 +4,7 @@ import {
   assertItemTransition,
   canTransitionBatch,
   canTransitionItem,
+  conversionProgress,
   isItemSettled,
   itemStatuses,
   type BatchStatus,
@@ -84,5 +85,32 @@ describe('batch transitions', () => {
     expect(() => assertBatchTransition('paused', 'done')).toThrow(
       'A batch cannot go from paused to done',
     );
+  });
+});
+
+describe('conversionProgress', () => {
+  it('rises through the local stages, from 0 at the first to 1 at the end of the last', () => {
+    const reports: [Parameters<typeof conversionProgress>[0], number][] = [
+      ['read', 0],
+      ['decode', 0],
+      ['decode', 1],
+      ['resize', 0],
+      ['resize', 1],
+      ['encode', 0],
+      ['encode', 1],
+      ['metadata', 0],
+      ['metadata', 1],
+    ];
+    const values = reports.map(([stage, p]) => conversionProgress(stage, p));
+    expect(values[0]).toBe(0);
+    expect(values.at(-1)).toBeCloseTo(1, 10);
+    for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1]);
+    // Encoding is the longest stage: its start and end are far apart.
+    expect(conversionProgress('encode', 1) - conversionProgress('encode', 0)).toBeGreaterThan(0.4);
+  });
+
+  it('passes upload progress through and keeps a local stage within 0..1', () => {
+    expect(conversionProgress('upload', 0.42)).toBe(0.42);
+    expect(conversionProgress('encode', 7)).toBeLessThanOrEqual(1);
   });
 });
