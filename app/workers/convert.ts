@@ -15,7 +15,7 @@ import {
 import type { Stage } from '../../shared/state/index.js';
 import { decodeWasm, encodeWasm, hasWasmDecoder, structureProblem } from './codecs/index.js';
 import { causeOf, decodeFailure, encodeFailure } from './errors.js';
-import { canvasEncodes, encodeOnCanvas } from './codecs/webp-canvas.js';
+import { bitmapCanvas, canvasRoute, encodeOnCanvas } from './codecs/webp-canvas.js';
 import { canvasPixels, drawOnCanvas } from './pipeline/canvas.js';
 import { canDecodeInBrowser, decodeInBrowser } from './pipeline/decode-browser.js';
 import { flatten } from './pipeline/flatten.js';
@@ -179,10 +179,13 @@ export async function convert(
   let encoded: Uint8Array | null = null;
   // JPEG has no alpha, so the canvas encoder's differing alpha coding never comes into it.
   if (isBitmap(image) && format === 'jpeg' && output.format === 'webp') {
-    if (await canvasEncodes(output.options)) {
-      const canvas = drawOnCanvas(image);
+    const route = await canvasRoute(output.options);
+    if (route !== 'none') {
+      // A bitmap the engine turned upright must be drawn first (see bitmapCanvas).
+      const direct = route === 'bitmap' && orientation === 1;
+      const canvas = direct ? bitmapCanvas(image) : drawOnCanvas(image);
       encoded = await encodeOnCanvas(canvas, output.options).catch(() => null);
-      if (!encoded) image = canvasPixels(canvas);
+      if (!encoded) image = direct ? canvas.transferToImageBitmap() : canvasPixels(canvas);
     }
   }
   if (!encoded) {

@@ -1,70 +1,80 @@
 // Runs the app's canvas WebP encoder and jSquash side by side, in a real Chromium worker.
-import { canvasEncodes, encodeOnCanvas } from '../../../app/workers/codecs/webp-canvas.js';
+import {
+  bitmapCanvas,
+  canvasRoute,
+  encodeOnCanvas,
+  type CanvasRoute,
+} from '../../../app/workers/codecs/webp-canvas.js';
 import { encode } from '../../../app/workers/codecs/webp.js';
 import { canvasPixels, drawOnCanvas } from '../../../app/workers/pipeline/canvas.js';
 import type { WebpOptions } from '../../../shared/formats/index.js';
 
-export interface HarnessRequest {
+export interface HarnessPhoto {
   /** A JPEG, base64. */
-  photo: string;
+  jpeg: string;
+  /** Its upright size scaled, as the app asks createImageBitmap for it. */
   width: number;
   height: number;
+  /** How convert.ts hands it to the canvas encoder. */
+  route: Exclude<CanvasRoute, 'none'>;
+}
+
+export interface HarnessRequest {
+  photos: HarnessPhoto[];
   options: WebpOptions[];
 }
 
 export interface HarnessAnswer {
-  /** canvasEncodes for each of `options`. */
-  verdicts: boolean[];
-  /** For each of `options`: the canvas encoder's bytes equal jSquash's (null: it declined). */
-  identical: (boolean | null)[];
-  sizes: { canvas: number | null; wasm: number }[];
-  /** What encodeOnCanvas gave for a canvas with transparency. */
-  withAlpha: 'null' | 'bytes';
-  /** That canvas read back: its size and two alpha values. */
-  givenBack: { width: number; height: number; corner: number; inside: number };
+  /** canvasRoute for each of `options`. */
+  routes: CanvasRoute[];
+  /** Per photo, per option: the canvas encoder's file equals jSquash's (null: it declined). */
+  identical: (boolean | null)[][];
+  /** With a transparent corner: what the canvas encoder gave, and the pixels read back. */
+  transparent: { result: 'null' | 'bytes'; width: number; height: number; corner: number };
+}
+
+async function decoded(photo: HarnessPhoto): Promise<ImageBitmap> {
+  const bytes = Uint8Array.from(atob(photo.jpeg), (c) => c.charCodeAt(0));
+  return createImageBitmap(new Blob([bytes]), {
+    imageOrientation: 'from-image',
+    resizeWidth: photo.width,
+    resizeHeight: photo.height,
+    resizeQuality: 'high',
+  });
 }
 
 async function answer(req: HarnessRequest): Promise<HarnessAnswer> {
-  const bytes = Uint8Array.from(atob(req.photo), (c) => c.charCodeAt(0));
-  const bitmap = await createImageBitmap(new Blob([bytes]), {
-    imageOrientation: 'from-image',
-    resizeWidth: req.width,
-    resizeHeight: req.height,
-    resizeQuality: 'high',
-  });
-  // As convert.ts does: the bitmap drawn on a canvas, which the canvas encoder takes as it is
-  // and jSquash as pixels read back.
-  const canvas = drawOnCanvas(bitmap);
-  const pixels = canvasPixels(canvas);
+  const routes: CanvasRoute[] = [];
+  for (const options of req.options) routes.push(await canvasRoute(options));
 
-  const verdicts: boolean[] = [];
-  const identical: (boolean | null)[] = [];
-  const sizes: HarnessAnswer['sizes'] = [];
-  for (const options of req.options) {
-    verdicts.push(await canvasEncodes(options));
-    const ours = await encode(pixels, options);
-    const theirs = await encodeOnCanvas(canvas, options);
-    identical.push(
-      theirs && theirs.length === ours.length && theirs.every((b, i) => b === ours[i]),
-    );
-    sizes.push({ canvas: theirs?.length ?? null, wasm: ours.length });
+  const identical: (boolean | null)[][] = [];
+  for (const photo of req.photos) {
+    // jSquash gets the pixels drawn and read back; the canvas encoder gets them the way
+    // convert.ts hands them over.
+    const pixels = canvasPixels(drawOnCanvas(await decoded(photo)));
+    const row: (boolean | null)[] = [];
+    for (const options of req.options) {
+      const bitmap = await decoded(photo);
+      const canvas = photo.route === 'bitmap' ? bitmapCanvas(bitmap) : drawOnCanvas(bitmap);
+      const theirs = await encodeOnCanvas(canvas, options);
+      const ours = await encode(pixels, options);
+      row.push(theirs && theirs.length === ours.length && theirs.every((b, i) => b === ours[i]));
+    }
+    identical.push(row);
   }
 
-  // With a transparent corner the canvas result is refused, and the pixels read back from
-  // the canvas, as convert.ts then does, are the whole image for jSquash.
+  const canvas = drawOnCanvas(await decoded(req.photos[0]));
   canvas.getContext('2d')!.clearRect(0, 0, 10, 10);
-  const alpha = await encodeOnCanvas(canvas, req.options[0]);
+  const result = await encodeOnCanvas(canvas, req.options[0]);
   const back = canvasPixels(canvas);
   return {
-    verdicts,
+    routes,
     identical,
-    sizes,
-    withAlpha: alpha ? 'bytes' : 'null',
-    givenBack: {
+    transparent: {
+      result: result ? 'bytes' : 'null',
       width: back.width,
       height: back.height,
       corner: back.data[3],
-      inside: back.data[(20 * back.width + 20) * 4 + 3],
     },
   };
 }
