@@ -13,8 +13,9 @@ import {
   readImageInfo,
 } from '../../shared/sniff.js';
 import type { Stage } from '../../shared/state/index.js';
-import { decodeWasm, encodeWasm, hasWasmDecoder, structureProblem } from './codecs/index.js';
-import { causeOf, decodeFailure, encodeFailure } from './errors.js';
+import { causeOf, decodeFailure, encodeFailure } from '../../shared/codec-errors.js';
+import { structureProblem } from '../../shared/structure/index.js';
+import { decodeWasm, encodeWasm, hasWasmDecoder } from './codecs/index.js';
 import { bitmapCanvas, canvasRoute, encodeOnCanvas } from './codecs/webp-canvas.js';
 import { canvasPixels, drawOnCanvas } from './pipeline/canvas.js';
 import { canDecodeInBrowser, decodeInBrowser } from './pipeline/decode-browser.js';

@@ -1,6 +1,6 @@
 import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
 import type { FormatId } from '../../shared/formats/index.js';
-import { decodeFailure } from '../../app/workers/errors.js';
+import { decodeFailure } from '../../shared/codec-errors.js';
 import { decodeBmp } from './bmp.js';
 // The app's HEIC codec works in Node unchanged: one libheif wrapper for both sides.
 import { decode as decodeHeicImage } from '../../app/workers/codecs/heic.js';

@@ -1,11 +1,11 @@
-import { structureProblem } from './structure.js';
+import { structureProblem } from '../../shared/structure/index.js';
 import { formats, outputFormats } from '../../shared/formats/index.js';
 import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
 import { limits } from '../../shared/limits.js';
 import { carryExif } from '../../shared/metadata/carry.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
 import { checkDimensions, describeNonImage, readImageInfo } from '../../shared/sniff.js';
-import { causeOf, decodeFailure, encodeFailure } from '../../app/workers/errors.js';
+import { causeOf, decodeFailure, encodeFailure } from '../../shared/codec-errors.js';
 import { openSource } from './decode.js';
 import { encode } from './encode.js';
 import { applyResize } from './resize.js';

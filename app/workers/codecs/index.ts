@@ -1,7 +1,5 @@
 import type { FormatId, OutputSettings } from '../../../shared/formats/index.js';
 import type { Pixels } from '../pipeline/pixels.js';
-import { jpegProblem } from './jpeg-check.js';
-import { pngProblem } from './png-check.js';
 
 // Each codec module is imported on first use, so a worker that only writes WebP never parses
 // the AVIF or JPEG XL glue, and libheif (LGPL, ~2 MB) stays a chunk of its own.
@@ -43,14 +41,4 @@ export async function encodeWasm(image: Pixels, output: OutputSettings): Promise
     case 'jxl':
       return (await import('./jxl.js')).encode(image, output.options);
   }
-}
-
-/**
- * Why the file's structure is broken (a PNG chunk checksum, a JPEG without its end marker),
- * or null. Runs before either decoder so the browser and wasm paths refuse the same files.
- */
-export function structureProblem(format: FormatId, bytes: Uint8Array): string | null {
-  if (format === 'png') return pngProblem(bytes);
-  if (format === 'jpeg') return jpegProblem(bytes);
-  return null;
 }

@@ -5,9 +5,9 @@ import { drawOnCanvas } from '../pipeline/canvas.js';
 import { encode as encodeWasm } from './webp.js';
 
 // Chromium's canvas encoder is libwebp at method 3, compiled natively: for opaque images it
-// writes the very VP8 bytes jSquash writes at effort 3, in ~0.7× the time (docs/BENCHMARKS.md).
+// writes the very VP8 bytes jSquash writes at effort 3, in 0.77× the time (docs/BENCHMARKS.md).
 // It takes no other options, tags its files with an sRGB profile, codes alpha differently and
-// turns lossless at quality 1. So it is used only where this engine is seen to match jSquash
+// turns lossless at quality 100. So it is used only where this engine is seen to match jSquash
 // byte for byte: checked once per quality, in each worker, on a small test card.
 
 /** The only libwebp method a canvas encodes with (Chromium, measured). */

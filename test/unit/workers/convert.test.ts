@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convert, type ConvertRequest } from '../../../app/workers/convert.js';
 import * as png from '../../../app/workers/codecs/png.js';
-import { pngProblem } from '../../../app/workers/codecs/png-check.js';
+import { pngProblem } from '../../../shared/structure/png.js';
 import type { Pixels } from '../../../app/workers/pipeline/pixels.js';
 import { crc32 } from '../../../shared/crc32.js';
 import { outputFormats, type OutputSettings } from '../../../shared/formats/index.js';

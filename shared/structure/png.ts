@@ -1,5 +1,5 @@
-import { crc32 } from '../../../shared/crc32.js';
-import { hasPngSignature } from '../../../shared/sniff.js';
+import { crc32 } from '../crc32.js';
+import { hasPngSignature } from '../sniff.js';
 
 // Squoosh's PNG decoder skips chunk CRCs and reports every failure as "`unwrap_throw`
 // failed". This walk catches what libpng would refuse (PngSuite's x*.png cases) and says why.
