@@ -216,12 +216,16 @@ export class Runner {
     this.#pump();
   }
 
-  /** Loads a stored batch; an interrupted running batch carries on by itself. */
-  async restore(batchId: string): Promise<void> {
+  /**
+   * Loads a stored batch; an interrupted running batch carries on by itself. `crashed`: the
+   * page before this one stopped without closing (see clean-exit.ts).
+   */
+  async restore(batchId: string, { crashed = false } = {}): Promise<void> {
     const batch = await this.store.getBatch(batchId);
     if (!batch) return;
     this.#remote.detach();
-    await this.store.recoverInterrupted(batchId);
+    // A crash cannot be blamed on a file the server was converting.
+    await this.store.recoverInterrupted(batchId, crashed && !batch.remote);
     const items = await this.store.getItems(batchId);
     // The clock stopped with the page: count from now, not from the old start.
     const restored = batch.status === 'running' ? { ...batch, startedAt: Date.now() } : batch;
@@ -251,15 +255,20 @@ export class Runner {
   #pump(): void {
     const batch = this.queue.batch;
     if (!batch || batch.status !== 'running' || batch.remote) return;
-    // One more than the workers: the next image is read from IndexedDB and waiting in the
-    // pool when a worker frees up, instead of the worker idling through those round trips.
-    const free = this.pool.size + 1 - this.#inFlight.size;
-    if (free > 0) {
-      const next = this.queue
-        .all()
-        .filter((it) => it.status === 'pending' && !this.#inFlight.has(it.id))
-        .slice(0, free);
-      for (const item of next) void this.#run(item, batch);
+    const waiting = this.queue
+      .all()
+      .filter((it) => it.status === 'pending' && !this.#inFlight.has(it.id));
+    // A file that was converting when the page crashed converts alone, nothing beside it, so
+    // that if it crashes the page again it is known to be the one (app/store/items.ts).
+    const suspect = waiting.find((it) => it.crashed);
+    const alone = [...this.#inFlight].some((id) => this.queue.get(id)?.crashed);
+    if (suspect || alone) {
+      if (suspect && this.#inFlight.size === 0) void this.#run(suspect, batch);
+    } else {
+      // One more than the workers: the next image is read from IndexedDB and waiting in the
+      // pool when a worker frees up, instead of the worker idling through those round trips.
+      const free = this.pool.size + 1 - this.#inFlight.size;
+      for (const item of waiting.slice(0, Math.max(0, free))) void this.#run(item, batch);
     }
     void this.#finishIfSettled();
   }
@@ -305,6 +314,7 @@ export class Runner {
         stage: undefined,
         progress: 1,
         reason: undefined,
+        crashed: undefined,
         outputFormat: result.format,
         outputSize: output.size,
         outputWidth: result.width,
@@ -339,6 +349,7 @@ export class Runner {
     if (item.status === status) return;
     assertItemTransition(item.status, status);
     const next: BatchItem = { ...item, ...extra, status, stage: undefined };
+    if (status !== 'pending') next.crashed = undefined;
     if (status !== 'processing') next.progress = status === 'pending' ? 0 : item.progress;
     await this.store.putItem(next).catch((e) => this.onError(String(e)));
     this.queue.put(next);

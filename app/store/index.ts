@@ -35,8 +35,11 @@ export interface Store {
   completeItem(item: BatchItem, output: Blob): Promise<void>;
   getOutput(itemId: string): Promise<Blob | undefined>;
   deleteOutput(itemId: string): Promise<void>;
-  /** 'processing' items, and 'done' ones without output, back to 'pending'; returns them. */
-  recoverInterrupted(batchId: string): Promise<BatchItem[]>;
+  /**
+   * 'processing' items, and 'done' ones without output, back to 'pending'; after a crash the
+   * 'processing' ones are marked, or failed the second time (items.ts). Returns them.
+   */
+  recoverInterrupted(batchId: string, crashed?: boolean): Promise<BatchItem[]>;
   /** Deletes done, cancelled and draft batches older than maxAgeMs; returns their ids. */
   pruneHistory(maxAgeMs: number, now?: number): Promise<string[]>;
   getSetting<T>(key: string, fallback: T): Promise<T>;
@@ -68,7 +71,7 @@ export async function openStore(name = 'pixpool', factory?: IDBFactory): Promise
     completeItem: (item, output) => blobs.completeItem(db, item, output),
     getOutput: (itemId) => blobs.getOutput(db, itemId),
     deleteOutput: (itemId) => blobs.deleteOutput(db, itemId),
-    recoverInterrupted: (batchId) => items.recoverInterrupted(db, batchId),
+    recoverInterrupted: (batchId, crashed) => items.recoverInterrupted(db, batchId, crashed),
     pruneHistory: (maxAgeMs, now) => batches.pruneHistory(db, maxAgeMs, now),
     getSetting: (key, fallback) => settings.getSetting(db, key, fallback),
     putSetting: (key, value) => settings.putSetting(db, key, value),

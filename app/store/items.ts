@@ -56,13 +56,34 @@ function backToPending(item: BatchItem): BatchItem {
   };
 }
 
+/** Why an item that stopped the page twice is not tried again. */
+export const crashReason =
+  'The page stopped twice while converting this file, the second time with nothing else ' +
+  'converting: it likely needs more memory than the browser gives a tab. Try a smaller size, ' +
+  'or convert it on a server.';
+
+/**
+ * What a crash does to an item that was converting: the first time it goes back to the queue
+ * marked `crashed` (the runner then converts it alone), the second time it was the only file
+ * converting, so it is the one that stops the page: it fails instead of crashing it forever.
+ */
+function afterCrash(item: BatchItem): BatchItem {
+  if (!item.crashed) return { ...backToPending(item), crashed: true };
+  return { ...item, status: 'failed', stage: undefined, reason: crashReason, crashed: undefined };
+}
+
 /**
  * After a reload or crash: items left 'processing' go back to 'pending', and so does a 'done'
- * item whose output is missing. Outputs left behind by items that are no longer 'done' (a retry
- * that never finished) are deleted, so afterwards an output exists exactly for the done items.
- * Returns the items it changed, in order.
+ * item whose output is missing. When the page did not close cleanly (`crashed`), the items
+ * that were converting go through `afterCrash` instead. Outputs left behind by items that are
+ * no longer 'done' (a retry that never finished) are deleted, so afterwards an output exists
+ * exactly for the done items. Returns the items it changed, in order.
  */
-export async function recoverInterrupted(db: PixpoolDb, batchId: string): Promise<BatchItem[]> {
+export async function recoverInterrupted(
+  db: PixpoolDb,
+  batchId: string,
+  crashed = false,
+): Promise<BatchItem[]> {
   const tx = db.transaction(['items', 'outputs'], 'readwrite');
   return inTransaction(tx, 'recovering interrupted items', async () => {
     const [items, outputKeys] = await Promise.all([
@@ -76,7 +97,9 @@ export async function recoverInterrupted(db: PixpoolDb, batchId: string): Promis
         (item) =>
           item.status === 'processing' || (item.status === 'done' && !withOutput.has(item.id)),
       )
-      .map(backToPending)
+      .map((item) =>
+        crashed && item.status === 'processing' ? afterCrash(item) : backToPending(item),
+      )
       .sort((a, b) => a.order - b.order);
     const orphans = outputKeys.filter((id) => !doneIds.has(id));
     await Promise.all([

@@ -97,6 +97,11 @@ export interface BatchItem {
   reason?: string;
   override?: PresetOverride;
   stage?: Stage;
+  /**
+   * Set when the page stopped without closing (a crash, a killed tab) while this item was
+   * converting: it then converts alone, and a second such stop fails it (app/store/items.ts).
+   */
+  crashed?: boolean;
   /** 0..1 within the current conversion. */
   progress: number;
   /** Where the output goes inside the ZIP; set when the batch starts. */

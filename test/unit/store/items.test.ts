@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addChunkSize, StorageFullError, type Store } from '../../../app/store/index.js';
+import { crashReason } from '../../../app/store/items.js';
 import {
   blobBytes,
   bytesBlob,
@@ -125,5 +126,41 @@ describe('recoverInterrupted', () => {
 
     expect(changed.map((i) => i.status)).toEqual(['pending']);
     expect(await store.getOutput(done.id)).toBeUndefined();
+  });
+
+  it('after a crash marks the converting items, and fails one that crashed the page again', async () => {
+    const items = [
+      makeItem('b', 0, { status: 'processing', stage: 'encode', attempts: 1 }),
+      makeItem('b', 1, { status: 'processing', stage: 'decode', attempts: 1 }),
+      makeItem('b', 2, { status: 'pending' }),
+    ];
+    await store.addItems(items.map((item) => ({ item, input: bytesBlob([1]) })));
+
+    // A clean reload leaves no mark.
+    expect((await store.recoverInterrupted('b')).map((i) => i.crashed)).toEqual([
+      undefined,
+      undefined,
+    ]);
+    await store.putItems(items.slice(0, 2));
+
+    // The first crash: both go back to the queue, marked.
+    const first = await store.recoverInterrupted('b', true);
+    expect(first.map((i) => [i.status, i.crashed])).toEqual([
+      ['pending', true],
+      ['pending', true],
+    ]);
+
+    // Item 0 converts alone and the page crashes again: it fails with the reason, and item 1
+    // (still waiting its turn) keeps its mark.
+    await store.putItem({ ...first[0], status: 'processing', stage: 'encode' });
+    const second = await store.recoverInterrupted('b', true);
+    expect(second).toHaveLength(1);
+    expect(second[0]).toMatchObject({ id: 'b-item-0', status: 'failed', reason: crashReason });
+    expect(second[0].crashed).toBeUndefined();
+    expect((await store.getItems('b')).map((i) => [i.status, i.crashed])).toEqual([
+      ['failed', undefined],
+      ['pending', true],
+      ['pending', undefined],
+    ]);
   });
 });
