@@ -55,6 +55,7 @@ test("Chromium's canvas encoder is used at effort 3 and writes jSquash's bytes",
   // Another effort, quality 100 (the canvas turns lossless) or lossless: left to jSquash.
   expect(answer.routes.slice(3)).toEqual(['none', 'none', 'none']);
   expect(answer.identical[0][3]).toBe(false);
+  expect(answer.givenBack).toBe(true);
   // Transparency is coded differently by the two: the canvas result is refused, and the
   // pixels are still there for jSquash.
   expect(answer.transparent).toEqual({ result: 'null', width: 1200, height: 800, corner: 0 });

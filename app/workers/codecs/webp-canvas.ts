@@ -76,7 +76,11 @@ async function check(options: WebpOptions): Promise<CanvasRoute> {
     theirs !== null && theirs.length === ours.length && theirs.every((b, i) => b === ours[i]);
   const card = () => createImageBitmap(image);
   if (!same(await encodeOnCanvas(drawOnCanvas(await card()), options))) return 'none';
-  return same(await encodeOnCanvas(bitmapCanvas(await card()), options)) ? 'bitmap' : 'drawn';
+  try {
+    return same(await encodeOnCanvas(bitmapCanvas(await card()), options)) ? 'bitmap' : 'drawn';
+  } catch {
+    return 'drawn'; // no 'bitmaprenderer' canvas here
+  }
 }
 
 /** An opaque 96 × 64 card with gradients, edges and noise, so every coding tool has work. */

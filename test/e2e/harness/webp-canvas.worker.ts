@@ -29,6 +29,8 @@ export interface HarnessAnswer {
   routes: CanvasRoute[];
   /** Per photo, per option: the canvas encoder's file equals jSquash's (null: it declined). */
   identical: (boolean | null)[][];
+  /** Every canvas, after encoding, gave back exactly the pixels it was handed. */
+  givenBack: boolean;
   /** With a transparent corner: what the canvas encoder gave, and the pixels read back. */
   transparent: { result: 'null' | 'bytes'; width: number; height: number; corner: number };
 }
@@ -48,6 +50,7 @@ async function answer(req: HarnessRequest): Promise<HarnessAnswer> {
   for (const options of req.options) routes.push(await canvasRoute(options));
 
   const identical: (boolean | null)[][] = [];
+  const givenBack: boolean[] = [];
   for (const photo of req.photos) {
     // jSquash gets the pixels drawn and read back; the canvas encoder gets them the way
     // convert.ts hands them over.
@@ -59,6 +62,9 @@ async function answer(req: HarnessRequest): Promise<HarnessAnswer> {
       const theirs = await encodeOnCanvas(canvas, options);
       const ours = await encode(pixels, options);
       row.push(theirs && theirs.length === ours.length && theirs.every((b, i) => b === ours[i]));
+      // Taken back for jSquash, as convert.ts does when the canvas declines: the same pixels.
+      const back = canvasPixels(drawOnCanvas(canvas.transferToImageBitmap()));
+      givenBack.push(back.data.every((v, i) => v === pixels.data[i]));
     }
     identical.push(row);
   }
@@ -70,6 +76,7 @@ async function answer(req: HarnessRequest): Promise<HarnessAnswer> {
   return {
     routes,
     identical,
+    givenBack: givenBack.every(Boolean),
     transparent: {
       result: result ? 'bytes' : 'null',
       width: back.width,
