@@ -65,15 +65,20 @@ export async function browserRun({ url, dir, count, workers, label, log }) {
   };
 }
 
-/** The sharp loop over `files`, 2 at a time, in its own process. */
-export async function sharpRun({ files, label, log }) {
-  const r = await runSharp(files, { threadpool: uvThreadpoolSize });
+/**
+ * The sharp loop over `files`, 2 at a time, in its own process with UV_THREADPOOL_SIZE =
+ * `threadpool` (the server bench gives it the server's).
+ */
+export async function sharpRun({ files, label, log, threadpool = uvThreadpoolSize }) {
+  const r = await runSharp(files, { threadpool });
   const wallSeconds = r.wallMs / 1000;
-  const cpuSecondsPerImage = (r.memory.ownCores * r.memory.seconds) / files.length;
+  const m = r.memory;
+  const cpuSecondsPerImage = (m.ownCores * m.seconds) / files.length;
   log(
     `  wall ${wallSeconds.toFixed(1)} s, ${(files.length / wallSeconds).toFixed(2)} img/s, ` +
       `${cpuSecondsPerImage.toFixed(2)} CPU s/img, sharp.concurrency()=${r.sharpConcurrency}, ` +
-      `UV_THREADPOOL_SIZE=${r.uvThreadpoolSize}, others ${r.memory.otherCores.toFixed(2)} cores`,
+      `UV_THREADPOOL_SIZE=${r.uvThreadpoolSize}, in flight ${r.inFlight}, peak RSS ` +
+      `${m.peakRssMiB.toFixed(0)} MiB, others ${m.otherCores.toFixed(2)} cores`,
   );
   const { perImageMs, ...rest } = r;
   return {
@@ -83,6 +88,6 @@ export async function sharpRun({ files, label, log }) {
     wallSeconds,
     medianPerImageMs: median(perImageMs),
     cpuSecondsPerImage,
-    otherCores: r.memory.otherCores,
+    otherCores: m.otherCores,
   };
 }

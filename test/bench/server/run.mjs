@@ -20,10 +20,8 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { cleanupAll, installCleanupHandlers } from '../cleanup.mjs';
 import { ensureInputs, linkTree } from '../inputs.mjs';
-import { measure } from '../measure.mjs';
+import { measure, sharpRun } from '../measure.mjs';
 import { waitForQuiet } from '../quiet.mjs';
-import { runSharp } from '../sharp-run.mjs';
-import { median } from '../stats.mjs';
 import { serverBatch } from './batch.mjs';
 import {
   browserNumbers,
@@ -113,30 +111,6 @@ async function waitForBrowserBench() {
   return false;
 }
 
-/** The bare sharp loop (../sharp-yardstick.mjs) in its own process, as the server would run it. */
-async function sharpLoop(files, label) {
-  const r = await runSharp(files, { threadpool });
-  const wallSeconds = r.wallMs / 1000;
-  const m = r.memory;
-  const cpuSecondsPerImage = (m.ownCores * m.seconds) / files.length;
-  log(
-    `  wall ${wallSeconds.toFixed(1)} s, ${(files.length / wallSeconds).toFixed(2)} img/s, ` +
-      `${cpuSecondsPerImage.toFixed(2)} CPU s/img, sharp.concurrency()=${r.sharpConcurrency}, ` +
-      `UV_THREADPOOL_SIZE=${r.uvThreadpoolSize}, in flight ${r.inFlight}, peak RSS ` +
-      `${m.peakRssMiB.toFixed(0)} MiB, others ${m.otherCores.toFixed(2)} cores`,
-  );
-  const { perImageMs, ...rest } = r;
-  return {
-    label,
-    ...rest,
-    files: files.length,
-    wallSeconds,
-    medianPerImageMs: median(perImageMs),
-    cpuSecondsPerImage,
-    otherCores: m.otherCores,
-  };
-}
-
 async function main() {
   installCleanupHandlers();
   mkdirSync(outDir, { recursive: true });
@@ -192,7 +166,7 @@ async function main() {
   for (let r = 1; r <= rounds; r++) {
     sharpRuns.push(
       await step(`sharp loop, round ${r}: ${files.length} files`, () =>
-        sharpLoop(files, `sharp, round ${r}`),
+        sharpRun({ files, label: `sharp, round ${r}`, log, threadpool }),
       ),
     );
     serverRuns.push(
