@@ -3,6 +3,7 @@ import encodeJxl, { init as initJxlEncoder } from '@jsquash/jxl/encode.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { JxlOptions } from '../../shared/formats/index.js';
+import { provideImageData } from './image-data.js';
 
 // JPEG XL through wasm, which sharp's prebuilt libvips lacks (no libjxl). HEIC (no HEVC
 // decoder either) uses the app's own libheif codec, app/workers/codecs/heic.ts. Both run on the
@@ -17,19 +18,6 @@ export interface Rgba {
   height: number;
 }
 
-/** Node has no ImageData; jSquash's glue constructs one for every decoded image. */
-class ImageDataShim {
-  readonly colorSpace = 'srgb';
-  data: Uint8ClampedArray;
-  width: number;
-  height: number;
-  constructor(a: Uint8ClampedArray | number, b: number, c?: number) {
-    this.data = typeof a === 'number' ? new Uint8ClampedArray(a * b * 4) : a;
-    this.width = typeof a === 'number' ? a : b;
-    this.height = typeof a === 'number' ? b : (c ?? a.length / 4 / b);
-  }
-}
-
 // lib ES2022 without DOM declares no WebAssembly; Node has it.
 const wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<object> } })
   .WebAssembly;
@@ -39,7 +27,7 @@ let jxlReady: Promise<void> | undefined;
 
 /** Instantiates libjxl once; Node cannot fetch the wasm the way the browser build does. */
 function jxl(): Promise<void> {
-  (globalThis as { ImageData?: unknown }).ImageData ??= ImageDataShim;
+  provideImageData();
   jxlReady ??= (async () => {
     const [dec, enc] = await Promise.all([
       compile('@jsquash/jxl/codec/dec/jxl_dec.wasm'),

@@ -9,6 +9,7 @@ import * as jxl from '../../../app/workers/codecs/jxl.js';
 import * as png from '../../../app/workers/codecs/png.js';
 import * as webp from '../../../app/workers/codecs/webp.js';
 import * as resize from '../../../app/workers/pipeline/resize.js';
+import { provideImageData } from '../../../server/convert/image-data.js';
 
 const require = createRequire(import.meta.url);
 
@@ -19,25 +20,6 @@ export const fixtures = path.resolve(repoRoot, '../shared/fixtures');
 export function fixture(relative: string): ArrayBuffer {
   const b = readFileSync(path.join(fixtures, relative));
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
-}
-
-/** Node has no ImageData; the wasm glue constructs one for every decoded image. */
-class ImageDataShim {
-  readonly colorSpace = 'srgb';
-  data: Uint8ClampedArray;
-  width: number;
-  height: number;
-  constructor(a: Uint8ClampedArray | number, b: number, c?: number) {
-    if (typeof a === 'number') {
-      this.data = new Uint8ClampedArray(a * b * 4);
-      this.width = a;
-      this.height = b;
-    } else {
-      this.data = a;
-      this.width = b;
-      this.height = c ?? a.length / 4 / b;
-    }
-  }
 }
 
 function compile(specifier: string): Promise<WebAssembly.Module> {
@@ -51,7 +33,7 @@ let ready: Promise<void> | undefined;
  * cross-origin isolation: SIMD WebP encoder, single-thread AVIF, JPEG XL and OxiPNG.
  */
 export function setupCodecs(): Promise<void> {
-  (globalThis as { ImageData?: unknown }).ImageData ??= ImageDataShim;
+  provideImageData();
   ready ??= (async () => {
     const [jd, je, wd, we, ad, ae, xd, xe, p, o, r] = await Promise.all(
       [
