@@ -6,15 +6,10 @@ import { carryExif } from '../../shared/metadata/carry.js';
 import { extractExif } from '../../shared/metadata/exif.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
 import { planResize } from '../../shared/resize-plan.js';
-import {
-  checkDimensions,
-  describeNonImage,
-  orientedSize,
-  readImageInfo,
-} from '../../shared/sniff.js';
+import { checkDimensions, orientedSize } from '../../shared/sniff.js';
 import type { Stage } from '../../shared/state/index.js';
 import { causeOf, decodeFailure, encodeFailure } from '../../shared/codec-errors.js';
-import { structureProblem } from '../../shared/structure/index.js';
+import { admitImage } from '../../shared/structure/index.js';
 import { decodeWasm, encodeWasm, hasWasmDecoder } from './codecs/index.js';
 import { bitmapCanvas, canvasRoute, encodeOnCanvas } from './codecs/webp-canvas.js';
 import { canvasPixels, drawOnCanvas } from './pipeline/canvas.js';
@@ -93,14 +88,9 @@ export async function convert(
 
   begin('decode');
   const bytes = new Uint8Array(req.bytes);
-  const info = readImageInfo(bytes);
-  if (!info) throw new Error(describeNonImage(bytes));
+  const info = admitImage(bytes, req.maxInputPixels);
   const { format } = info;
   const label = formats[format].label;
-  const tooBig = checkDimensions(info, req.maxInputPixels, limits.maxDimension);
-  if (tooBig) throw new Error(`${tooBig}; it was not decoded`);
-  const problem = structureProblem(format, bytes);
-  if (problem) throw new Error(`Could not decode ${label}: ${problem}`);
   const orientation = orientationOf(format, bytes, info.orientation);
   const header =
     info.width !== undefined && info.height !== undefined

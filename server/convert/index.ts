@@ -1,10 +1,10 @@
-import { structureProblem } from '../../shared/structure/index.js';
+import { admitImage } from '../../shared/structure/index.js';
 import { formats, outputFormats } from '../../shared/formats/index.js';
 import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
 import { limits } from '../../shared/limits.js';
 import { carryExif } from '../../shared/metadata/carry.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
-import { checkDimensions, describeNonImage, readImageInfo } from '../../shared/sniff.js';
+import { checkDimensions } from '../../shared/sniff.js';
 import { causeOf, decodeFailure, encodeFailure } from '../../shared/codec-errors.js';
 import { openSource } from './decode.js';
 import { encode } from './encode.js';
@@ -40,14 +40,8 @@ export async function convertImage(
   settings: ConversionSettings,
   opts: ConvertOptions,
 ): Promise<ConvertOutput> {
-  const info = readImageInfo(bytes);
-  if (!info) throw new Error(describeNonImage(bytes));
-  const { format } = info;
+  const { format } = admitImage(bytes, opts.maxInputPixels);
   const label = formats[format].label;
-  const tooBig = checkDimensions(info, opts.maxInputPixels, limits.maxDimension);
-  if (tooBig) throw new Error(`${tooBig}; it was not decoded`);
-  const problem = structureProblem(format, bytes);
-  if (problem) throw new Error(`Could not decode ${label}: ${problem}`);
 
   const source = await openSource(bytes, format, label, opts.maxInputPixels);
   const { pipeline, width, height } = source;
