@@ -2,7 +2,7 @@ import { buildReport, reportToCsv, reportToJson } from '../shared/report.js';
 import type { Batch, BatchItem } from '../shared/state/index.js';
 import { downloadBlob } from './export/download.js';
 import { saveToFolder, canSaveToFolder } from './export/save-to-folder.js';
-import { zipParts, type ZipSource } from './export/zip-writer.js';
+import { zipToBlob, type ZipSource } from './export/zip-writer.js';
 import type { Store } from './store/index.js';
 
 const encoder = new TextEncoder();
@@ -19,20 +19,18 @@ async function* outputs(store: Store, items: BatchItem[]): AsyncGenerator<ZipSou
   for (const it of items) {
     if (it.status !== 'done' || !it.outputPath) continue;
     const blob = await store.getOutput(it.id);
-    if (blob) yield { path: it.outputPath, size: blob.size, blob };
+    if (blob) yield { path: it.outputPath, blob };
   }
 }
 
-/** Downloads every finished output as a ZIP (several parts past 4 GiB) with both reports. */
+/** Downloads every finished output as one ZIP (ZIP64 past 4 GiB) with both reports. */
 export async function downloadZip(store: Store, batch: Batch, items: BatchItem[]): Promise<void> {
   const report = buildReport(batch, items);
   const extra = [
     { path: 'pixpool-report.csv', data: encoder.encode(reportToCsv(report)) },
     { path: 'pixpool-report.json', data: encoder.encode(reportToJson(report)) },
   ];
-  for await (const part of zipParts(outputs(store, items), { baseName: baseName(batch), extra })) {
-    downloadBlob(part.blob, part.name);
-  }
+  downloadBlob(await zipToBlob(outputs(store, items), extra), `${baseName(batch)}.zip`);
 }
 
 export async function downloadReport(batch: Batch, items: BatchItem[], kind: 'csv' | 'json') {

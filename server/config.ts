@@ -16,8 +16,6 @@ export interface Config {
   maxFileBytes: number;
   maxBatchBytes: number;
   maxInputPixels: number;
-  /** Each ZIP download stays under this; larger batches are split into parts. */
-  maxZipPartBytes: number;
   batchTtlSeconds: number;
   uploadTtlSeconds: number;
   /** Batch creations per IP per minute; 0 turns the limit off. */
@@ -88,13 +86,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     maxFileBytes: int(env, 'MAX_FILE_BYTES', limits.maxFileBytes, 1, 64 * gib),
     maxBatchBytes: int(env, 'MAX_BATCH_BYTES', 20 * gib, 1, 2 ** 50),
     maxInputPixels: int(env, 'MAX_INPUT_PIXELS', limits.maxInputPixels, 1, limits.maxInputPixels),
-    maxZipPartBytes: int(
-      env,
-      'MAX_ZIP_PART_BYTES',
-      limits.maxZipPartBytes,
-      1,
-      limits.maxZipPartBytes,
-    ),
     batchTtlSeconds: int(env, 'BATCH_TTL_SECONDS', 3600, 1, 10 * 365 * 86_400),
     uploadTtlSeconds: int(env, 'UPLOAD_TTL_SECONDS', 3600, 1, 10 * 365 * 86_400),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 30, 0, 1_000_000),

@@ -1,11 +1,14 @@
-import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
+import { zipArchive, type ZipEntry } from '../shared/zip/index.js';
 
 /** A file on disk to store in the archive as it is (images are already compressed). */
 export interface ZipFileEntry {
   path: string;
   file: string;
-  mtime?: Date;
+  /** Its size from stat: 4 GiB or more makes the entry ZIP64 from its first header. */
+  size: number;
+  mtime: Date;
 }
 
 /** Small generated content to deflate into the archive (the reports). */
@@ -16,75 +19,58 @@ export interface ZipDataEntry {
 
 const readBytes = 1024 * 1024;
 
+/** A file's bytes, 1 MiB at a time; the handle is closed when done, failed or abandoned. */
+async function* readFile(file: string): AsyncGenerator<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    for (;;) {
+      // A fresh buffer each time: the writer hands chunks to the stream without copying.
+      const buffer = new Uint8Array(readBytes);
+      const { bytesRead } = await handle.read(buffer, 0, readBytes, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
- * A ZIP of `files` then `extras` as a pull-driven stream: a file is read (1 MiB at a time,
- * one file open at once) only when the consumer wants more bytes, which gives the
- * backpressure fflate's Zip callback does not have. Cancelling the stream closes the file.
- * No ZIP64: callers keep each archive under 4 GiB (shared/zip-plan.ts).
+ * A ZIP of `extras` then `files` (shared/zip: the same entries the app writes, ZIP64 past
+ * 4 GiB) as a pull-driven stream: a file is opened when the archive reaches it and read only
+ * when the consumer wants more bytes, so a slow client never makes the server buffer a whole
+ * file (fflate's Zip, used before, pushes through a callback without backpressure).
+ * Cancelling the stream closes the open file. The extras come first so their names are
+ * claimed before any output's.
  */
 export function zipStream(
   files: readonly ZipFileEntry[],
   extras: readonly ZipDataEntry[],
 ): ReadableStream<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let finished = false;
-  let failure: Error | null = null;
-  const zip = new Zip((err, chunk, final) => {
-    if (err) failure = err;
-    else chunks.push(chunk);
-    if (final) finished = true;
-  });
-  let next = 0;
-  let current: { handle: FileHandle; entry: ZipPassThrough } | null = null;
-
-  const step = async () => {
-    if (current) {
-      // A fresh buffer each time: fflate hands stored data straight to the stream.
-      const buffer = new Uint8Array(readBytes);
-      const { bytesRead } = await current.handle.read(buffer, 0, readBytes, null);
-      if (bytesRead > 0) {
-        current.entry.push(buffer.subarray(0, bytesRead));
-        return;
-      }
-      current.entry.push(new Uint8Array(0), true);
-      await current.handle.close();
-      current = null;
-      return;
-    }
-    if (next < files.length) {
-      const f = files[next++];
-      const handle = await open(f.file, 'r');
-      const entry = new ZipPassThrough(f.path);
-      if (f.mtime) entry.mtime = f.mtime;
-      zip.add(entry);
-      current = { handle, entry };
-      return;
-    }
-    for (const extra of extras) {
-      const entry = new ZipDeflate(extra.path, { level: 6 });
-      zip.add(entry);
-      entry.push(extra.data, true);
-    }
-    zip.end();
-  };
-
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        while (chunks.length === 0 && !finished && !failure) await step();
-        if (failure) throw failure;
-        for (const chunk of chunks.splice(0)) controller.enqueue(chunk);
-        if (finished) controller.close();
-      } catch (e) {
-        await current?.handle.close().catch(() => undefined);
-        current = null;
-        controller.error(e);
-      }
+  const now = Date.now();
+  const entries: ZipEntry[] = [
+    ...extras.map((e) => ({ path: e.path, mtime: now, data: e.data })),
+    ...files.map((f) => ({
+      path: f.path,
+      mtime: f.mtime.getTime(),
+      size: f.size,
+      read: () => readFile(f.file),
+    })),
+  ];
+  // Node's zlib.crc32 is native: ~6x the JavaScript CRC (docs/BENCHMARKS.md).
+  const chunks = zipArchive(entries, { crc32 });
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      async cancel() {
+        await chunks.return();
+      },
     },
-    async cancel() {
-      zip.terminate();
-      await current?.handle.close().catch(() => undefined);
-      current = null;
-    },
-  });
+    // Nothing read ahead of what the consumer asked for.
+    { highWaterMark: 0 },
+  );
 }

@@ -6,6 +6,4 @@ export const limits = {
   maxDimension: 65_535,
   /** A single input file. */
   maxFileBytes: 512 * 1024 * 1024,
-  /** fflate writes no ZIP64: keep each archive part under 4 GiB with room for headers. */
-  maxZipPartBytes: 4 * 1024 ** 3 - 64 * 1024 ** 2,
 } as const;

@@ -27,7 +27,6 @@ export function healthRoutes(ctx: ServerContext) {
         maxFileBytes: config.maxFileBytes,
         maxBatchBytes: config.maxBatchBytes,
         maxInputPixels: config.maxInputPixels,
-        maxZipPartBytes: config.maxZipPartBytes,
       },
       apiKeyRequired: config.apiKey !== undefined,
       concurrency: config.concurrency,

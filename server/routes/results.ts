@@ -5,10 +5,9 @@ import { Hono, type Context } from 'hono';
 import { outputFormats } from '../../shared/formats/index.js';
 import { safeArchivePath } from '../../shared/naming.js';
 import { buildReport, reportToCsv, reportToJson } from '../../shared/report.js';
-import { planZipParts, zipEntryOverhead } from '../../shared/zip-plan.js';
 import type { ServerContext } from '../context.js';
 import { batchAuth } from '../http/auth.js';
-import { jsonError, limitExceeded } from '../http/errors.js';
+import { jsonError } from '../http/errors.js';
 import type { AppEnv } from '../http/types.js';
 import type { ServerBatch } from '../store/index.js';
 import { zipStream } from '../zip.js';
@@ -32,7 +31,7 @@ const streamFile = (file: string) =>
 
 /** Single outputs, the reports, and every output as a streamed ZIP. */
 export function resultRoutes(ctx: ServerContext) {
-  const { store, files, config } = ctx;
+  const { store, files } = ctx;
   const app = new Hono<AppEnv>();
   const auth = batchAuth(store);
 
@@ -74,26 +73,30 @@ export function resultRoutes(ctx: ServerContext) {
 
   app.get('/batches/:id/zip', auth, async (c) => zip(c));
 
-  // Archives over 4 GiB would be corrupt without ZIP64 (fflate writes none), so a batch whose
-  // outputs do not fit one archive is split: `?part=N` downloads part N, each a complete ZIP
-  // with the reports; without `part` such a batch answers 413 listing the parts.
+  // One archive for the whole batch: shared/zip writes ZIP64 past 4 GiB, so it is never split
+  // any more. A client of the old split API asks for `?part=1` first: it gets the whole archive,
+  // and any other part number a 404 saying there is one part.
   async function zip(c: Context<AppEnv>) {
     const batch = c.var.batch;
+    const part = c.req.query('part');
+    if (part !== undefined && part.trim() !== '1') {
+      return jsonError(
+        c,
+        404,
+        'not_found',
+        'There is only part 1: the whole batch is one ZIP (ask without ?part)',
+        { parts: 1 },
+      );
+    }
     const done = store.items.list(batch.id).filter((i) => i.status === 'done');
     const entries = await Promise.all(
       done.map(async (item) => {
         const file = files.output(batch.id, item.id);
         const info = await stat(file).catch(() => null);
-        return {
-          path: item.outputPath,
-          file,
-          size: info?.size ?? 0,
-          mtime: info?.mtime,
-          ok: !!info,
-        };
+        return info && { path: item.outputPath, file, size: info.size, mtime: info.mtime };
       }),
     );
-    if (entries.some((e) => !e.ok))
+    if (entries.some((e) => e === null))
       return jsonError(c, 409, 'conflict', 'Outputs are being deleted');
     const r = report(batch);
     const enc = new TextEncoder();
@@ -101,60 +104,18 @@ export function resultRoutes(ctx: ServerContext) {
       { path: reportCsv, data: enc.encode(reportToCsv(r)) },
       { path: reportJson, data: enc.encode(reportToJson(r)) },
     ];
-    // Deflate never grows text by more than a few bytes per 16 KiB block.
-    const reservedBytes = extras.reduce(
-      (n, e) => n + e.data.length + 1024 + zipEntryOverhead(e.path),
-      0,
+    return c.body(
+      zipStream(
+        entries.filter((e) => e !== null),
+        extras,
+      ),
+      200,
+      {
+        'Content-Type': 'application/zip',
+        'Content-Disposition': disposition(`${baseName(batch)}.zip`),
+        'Cache-Control': 'no-store',
+      },
     );
-    let parts: number[][];
-    try {
-      parts = planZipParts(entries, config.maxZipPartBytes, {
-        reservedBytes,
-        reservedEntries: extras.length,
-      });
-    } catch (e) {
-      return jsonError(c, 413, 'limit_exceeded', (e as Error).message, { limit: 'zip32MaxBytes' });
-    }
-    if (parts.length === 0) parts = [[]];
-    const name = baseName(batch);
-    const partParam = c.req.query('part');
-    let index = 0;
-    if (partParam !== undefined) {
-      index = Number(partParam) - 1;
-      if (!Number.isInteger(index) || index < 0 || index >= parts.length) {
-        return jsonError(
-          c,
-          404,
-          'not_found',
-          `There are ${parts.length} parts; ask for part 1 to ${parts.length}`,
-          { parts: parts.length },
-        );
-      }
-    } else if (parts.length > 1) {
-      const total = entries.reduce((n, e) => n + e.size, 0);
-      return limitExceeded(
-        c,
-        'maxZipPartBytes',
-        config.maxZipPartBytes,
-        total,
-        `The outputs do not fit one ZIP; download ?part=1 to ?part=${parts.length}`,
-        {
-          parts: parts.map((p, i) => ({
-            part: i + 1,
-            files: p.length,
-            bytes: p.reduce((n, j) => n + entries[j].size, 0),
-          })),
-        },
-      );
-    }
-    const file =
-      parts.length > 1 ? `${name}-part${index + 1}-of-${parts.length}.zip` : `${name}.zip`;
-    const chosen = parts[index].map((j) => entries[j]);
-    return c.body(zipStream(chosen, extras), 200, {
-      'Content-Type': 'application/zip',
-      'Content-Disposition': disposition(file),
-      'Cache-Control': 'no-store',
-    });
   }
 
   return app;

@@ -85,40 +85,10 @@ describe('a batch', () => {
     const zip = path.join(mkdtempSync(path.join(tmpdir(), 'pixpool-zip-')), 'out.zip');
     writeFileSync(zip, new Uint8Array(await res.arrayBuffer()));
     expect(unzip('-t', zip).status).toBe(0);
-    expect(listing(zip)).toEqual(['a/x.webp', 'pixpool-report.csv', 'pixpool-report.json']);
+    expect(listing(zip)).toEqual(['pixpool-report.csv', 'pixpool-report.json', 'a/x.webp']);
     const report = JSON.parse(unzip('-p', zip, 'pixpool-report.json').stdout);
     expect(report.rows.map((r: { status: string }) => r.status)).toEqual(['done', 'skipped']);
     expect(unzip('-p', zip, 'pixpool-report.csv').stdout).toMatch(/^path,status,reason/);
-  });
-
-  it('splits the ZIP into parts when the outputs do not fit one archive', async () => {
-    const server = await testServer({ maxZipPartBytes: 40_000 });
-    const files = {
-      '1.jpg': photos['trip/Landscape_3.jpg'],
-      '2.jpg': photos['trip/Portrait_6.jpg'],
-      '3.jpg': photos['trip/day2/Landscape_8.jpg'],
-    };
-    const batch = await createBatch(server, files);
-    await uploadAll(server, batch, files);
-    await waitSettled(server, batch);
-    const whole = await server.api(`/batches/${batch.batchId}/zip`, {
-      headers: bearer(batch.token),
-    });
-    expect(whole.status).toBe(413);
-    const body = (await whole.json()) as { limit: string; parts: { files: number }[] };
-    expect(body.limit).toBe('maxZipPartBytes');
-    expect(body.parts.length).toBeGreaterThan(1);
-    const names: string[] = [];
-    for (let part = 1; part <= body.parts.length; part++) {
-      const res = await server.api(`/batches/${batch.batchId}/zip?part=${part}`, {
-        headers: bearer(batch.token),
-      });
-      const zip = path.join(mkdtempSync(path.join(tmpdir(), 'pixpool-zip-')), `p${part}.zip`);
-      writeFileSync(zip, new Uint8Array(await res.arrayBuffer()));
-      expect(unzip('-t', zip).status).toBe(0);
-      names.push(...listing(zip).filter((n) => !n.startsWith('pixpool-report')));
-    }
-    expect(names.sort()).toEqual(['1.webp', '2.webp', '3.webp']);
   });
 
   it('serves the report as CSV and JSON', async () => {

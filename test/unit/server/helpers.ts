@@ -37,7 +37,6 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     maxFileBytes: 5 * 1024 * 1024,
     maxBatchBytes: 50 * 1024 * 1024,
     maxInputPixels: 0x3fff * 0x3fff,
-    maxZipPartBytes: 4 * 1024 ** 3 - 64 * 1024 ** 2,
     batchTtlSeconds: 3600,
     uploadTtlSeconds: 3600,
     rateLimitPerMinute: 0,
