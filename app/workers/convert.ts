@@ -16,7 +16,7 @@ import { canvasPixels, drawOnCanvas } from './pipeline/canvas.js';
 import { canDecodeInBrowser, decodeInBrowser } from './pipeline/decode-browser.js';
 import { flatten } from './pipeline/flatten.js';
 import { orient } from './pipeline/orient.js';
-import { exactBuffer, type Pixels } from './pipeline/pixels.js';
+import { exactBuffer, type Pixels } from '../../codecs/pixels.js';
 import { applyPlan } from './pipeline/resize.js';
 
 export interface ConvertRequest {

@@ -2,8 +2,8 @@ import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
 import type { FormatId } from '../../shared/formats/index.js';
 import { decodeFailure } from '../../shared/codec-errors.js';
 import { decodeBmp } from './bmp.js';
-// The app's HEIC codec works in Node unchanged: one libheif wrapper for both sides.
-import { decode as decodeHeicImage } from '../../app/workers/codecs/heic.js';
+// The same libheif adapter as the app's workers (codecs/ is neutral ground for both sides).
+import { decode as decodeHeicImage } from '../../codecs/heic.js';
 import { decodeJxlImage, type Rgba } from './wasm.js';
 
 /** An upright image ready for resizing and encoding, with its upright size. */

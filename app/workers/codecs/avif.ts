@@ -1,7 +1,7 @@
 import decodeAvif, { init as initDecoder } from '@jsquash/avif/decode.js';
 import encodeAvif, { init as initEncoder } from '@jsquash/avif/encode.js';
 import type { AvifOptions } from '../../../shared/formats/index.js';
-import { exactBuffer, ownBuffer, type Pixels } from '../pipeline/pixels.js';
+import { exactBuffer, ownBuffer, type Pixels } from '../../../codecs/pixels.js';
 
 export interface AvifWasm {
   /** avif_dec.wasm */

@@ -1,5 +1,5 @@
 import type { FormatId, OutputSettings } from '../../../shared/formats/index.js';
-import type { Pixels } from '../pipeline/pixels.js';
+import type { Pixels } from '../../../codecs/pixels.js';
 
 // Each codec module is imported on first use, so a worker that only writes WebP never parses
 // the AVIF or JPEG XL glue, and libheif (LGPL, ~2 MB) stays a chunk of its own.
@@ -11,8 +11,8 @@ const wasmDecoders: Partial<Record<FormatId, () => Promise<Decoder>>> = {
   png: () => import('./png.js'),
   webp: () => import('./webp.js'),
   avif: () => import('./avif.js'),
-  jxl: () => import('./jxl.js'),
-  heic: () => import('./heic.js'),
+  jxl: () => import('../../../codecs/jxl.js'),
+  heic: () => import('../../../codecs/heic.js'),
 };
 
 /** Whether a wasm decoder exists for the format (GIF and BMP rely on the browser's). */
@@ -39,6 +39,6 @@ export async function encodeWasm(image: Pixels, output: OutputSettings): Promise
     case 'avif':
       return (await import('./avif.js')).encode(image, output.options);
     case 'jxl':
-      return (await import('./jxl.js')).encode(image, output.options);
+      return (await import('../../../codecs/jxl.js')).encode(image, output.options);
   }
 }

@@ -1,7 +1,7 @@
 import decodeJpeg, { init as initDecoder } from '@jsquash/jpeg/decode.js';
 import encodeJpeg, { init as initEncoder } from '@jsquash/jpeg/encode.js';
 import type { JpegOptions } from '../../../shared/formats/index.js';
-import { exactBuffer, ownBuffer, type Pixels } from '../pipeline/pixels.js';
+import { exactBuffer, ownBuffer, type Pixels } from '../../../codecs/pixels.js';
 
 export interface JpegWasm {
   /** mozjpeg_dec.wasm */

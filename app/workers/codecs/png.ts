@@ -2,7 +2,7 @@ import decodePng, { init as initPng } from '@jsquash/png/decode.js';
 import encodePng from '@jsquash/png/encode.js';
 import optimise, { init as initOxipng } from '@jsquash/oxipng/optimise.js';
 import type { PngOptions } from '../../../shared/formats/index.js';
-import { exactBuffer, ownBuffer, type Pixels } from '../pipeline/pixels.js';
+import { exactBuffer, ownBuffer, type Pixels } from '../../../codecs/pixels.js';
 
 export interface PngWasm {
   /** squoosh_png_bg.wasm: one module serves both decode and encode. */

@@ -1,7 +1,7 @@
 import decodeWebp, { init as initDecoder } from '@jsquash/webp/decode.js';
 import encodeWebp, { init as initEncoder } from '@jsquash/webp/encode.js';
 import type { WebpOptions } from '../../../shared/formats/index.js';
-import { exactBuffer, ownBuffer, type Pixels } from '../pipeline/pixels.js';
+import { exactBuffer, ownBuffer, type Pixels } from '../../../codecs/pixels.js';
 
 export interface WebpWasm {
   /** webp_dec.wasm */

@@ -1,4 +1,4 @@
-import type { Pixels } from './pixels.js';
+import type { Pixels } from '../../../codecs/pixels.js';
 
 /**
  * A 2D canvas with the bitmap drawn on it; the bitmap is closed. (Handing the bitmap to a

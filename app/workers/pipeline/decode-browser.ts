@@ -3,7 +3,7 @@ import type { ResizePlan } from '../../../shared/resize-plan.js';
 import { browserOrients } from './browser-orientation.js';
 import { orient, swapsAxes } from './orient.js';
 import { canvasPixels, drawOnCanvas } from './canvas.js';
-import type { Pixels } from './pixels.js';
+import type { Pixels } from '../../../codecs/pixels.js';
 import { crop } from './resize.js';
 
 /** Formats every engine we target decodes natively (Chromium, Firefox and Safari alike). */

@@ -1,4 +1,4 @@
-import type { Pixels } from './pixels.js';
+import type { Pixels } from '../../../codecs/pixels.js';
 
 /** '#rrggbb' to [r, g, b]; anything else is white, the preset default. */
 export function parseColour(hex: string): [number, number, number] {

@@ -1,4 +1,4 @@
-import { ownBuffer, type Pixels } from './pixels.js';
+import { ownBuffer, type Pixels } from '../../../codecs/pixels.js';
 
 /** Orientations 5..8 turn the image a quarter, so width and height swap. */
 export function swapsAxes(orientation: number): boolean {

@@ -1,7 +1,7 @@
 import resize, { initResize } from '@jsquash/resize';
 import type { ResizeMethod } from '../../../shared/presets/index.js';
 import type { ResizePlan } from '../../../shared/resize-plan.js';
-import { ownBuffer, type Pixels } from './pixels.js';
+import { ownBuffer, type Pixels } from '../../../codecs/pixels.js';
 
 /** Instantiates the Squoosh resize wasm now (squoosh_resize_bg.wasm); browsers may skip this. */
 export async function init(module?: WebAssembly.Module): Promise<void> {

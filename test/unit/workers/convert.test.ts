@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { convert, type ConvertRequest } from '../../../app/workers/convert.js';
 import * as png from '../../../app/workers/codecs/png.js';
 import { pngProblem } from '../../../shared/structure/png.js';
-import type { Pixels } from '../../../app/workers/pipeline/pixels.js';
+import type { Pixels } from '../../../codecs/pixels.js';
 import { crc32 } from '../../../shared/crc32.js';
 import { outputFormats, type OutputSettings } from '../../../shared/formats/index.js';
 import { limits } from '../../../shared/limits.js';

@@ -1,10 +1,10 @@
 import type { ConvertResult } from '../../../app/workers/convert.js';
 import * as avif from '../../../app/workers/codecs/avif.js';
 import * as jpeg from '../../../app/workers/codecs/jpeg.js';
-import * as jxl from '../../../app/workers/codecs/jxl.js';
+import * as jxl from '../../../codecs/jxl.js';
 import * as png from '../../../app/workers/codecs/png.js';
 import * as webp from '../../../app/workers/codecs/webp.js';
-import type { Pixels } from '../../../app/workers/pipeline/pixels.js';
+import type { Pixels } from '../../../codecs/pixels.js';
 import { outputFormats, type OutputSettings } from '../../../shared/formats/index.js';
 import {
   resizeDefaults,

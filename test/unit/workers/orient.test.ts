@@ -4,7 +4,7 @@ import * as jpeg from '../../../app/workers/codecs/jpeg.js';
 import * as png from '../../../app/workers/codecs/png.js';
 import * as webp from '../../../app/workers/codecs/webp.js';
 import { orient } from '../../../app/workers/pipeline/orient.js';
-import type { Pixels } from '../../../app/workers/pipeline/pixels.js';
+import type { Pixels } from '../../../codecs/pixels.js';
 import { limits } from '../../../shared/limits.js';
 import { attachExif } from '../../../shared/metadata/attach.js';
 import { applyPlan } from '../../../app/workers/pipeline/resize.js';

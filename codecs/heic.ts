@@ -1,5 +1,4 @@
-/// <reference path="../types/libheif.d.ts" />
-import type { Pixels } from '../pipeline/pixels.js';
+import type { Pixels } from './pixels.js';
 
 // libheif-js is LGPL-3.0 and ~2 MB with its wasm inlined, so it is only ever loaded through
 // the dynamic import below: bundlers keep it in a chunk of its own, fetched on the first HEIC.
@@ -23,6 +22,10 @@ interface LibHeif {
   HeifDecoder: new () => HeifDecoder;
 }
 
+interface LibHeifEntry {
+  default: (options?: object) => LibHeif;
+}
+
 let decoder: Promise<HeifDecoder> | undefined;
 
 /**
@@ -30,9 +33,10 @@ let decoder: Promise<HeifDecoder> | undefined;
  * reused because each `decode` frees the context the previous call left open.
  */
 export function init(): Promise<HeifDecoder> {
-  decoder ??= import('libheif-js/libheif-wasm/libheif-bundle.mjs').then((m) => {
+  // @ts-expect-error libheif-js types its emscripten module, not this entry: LibHeif types it.
+  decoder ??= import('libheif-js/libheif-wasm/libheif-bundle.mjs').then((m: LibHeifEntry) => {
     // The factory returns the module synchronously: the wasm bytes are inlined.
-    const libheif = m.default() as LibHeif;
+    const libheif = m.default();
     return new libheif.HeifDecoder();
   });
   return decoder;
