@@ -22,6 +22,12 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Images converted at once. */
   concurrency: number;
+  /**
+   * Worker threads for the wasm codecs (HEIC, JPEG XL and BMP decoding, JPEG XL encoding), so
+   * they never block the event loop; WASM_THREADS, by default `defaultWasmThreads`. Optional
+   * so a Config written out by hand (tests) may leave it out.
+   */
+  wasmThreads?: number;
   itemTimeoutSeconds: number;
   cleanupIntervalSeconds: number;
   heartbeatSeconds: number;
@@ -44,6 +50,12 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   }
   return n;
 }
+
+/**
+ * One wasm thread per image converted at once: a wasm decode (~1 s for a 12 MP HEIC here)
+ * is most of such an image's time, so fewer threads would leave conversion slots waiting.
+ */
+export const defaultWasmThreads = (concurrency: number): number => concurrency;
 
 /** True for addresses only this machine can reach: 127.0.0.0/8, ::1 and localhost. */
 export function isLoopback(host: string): boolean {
@@ -72,6 +84,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     throw new ConfigError('Expected PIXPOOL_API_KEY of at least 16 characters');
   }
   const gib = 1024 ** 3;
+  const concurrency = int(env, 'CONCURRENCY', availableParallelism(), 1, 256);
   return {
     port: int(env, 'PORT', 5173, 0, 65_535),
     host,
@@ -89,7 +102,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     batchTtlSeconds: int(env, 'BATCH_TTL_SECONDS', 3600, 1, 10 * 365 * 86_400),
     uploadTtlSeconds: int(env, 'UPLOAD_TTL_SECONDS', 3600, 1, 10 * 365 * 86_400),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 30, 0, 1_000_000),
-    concurrency: int(env, 'CONCURRENCY', availableParallelism(), 1, 256),
+    concurrency,
+    wasmThreads: int(env, 'WASM_THREADS', defaultWasmThreads(concurrency), 1, 256),
     itemTimeoutSeconds: int(env, 'ITEM_TIMEOUT_SECONDS', 300, 1, 86_400),
     cleanupIntervalSeconds: int(env, 'CLEANUP_INTERVAL_SECONDS', 60, 1, 86_400),
     heartbeatSeconds: int(env, 'HEARTBEAT_SECONDS', 15, 1, 3600),

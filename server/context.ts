@@ -1,7 +1,8 @@
 import { Lifecycle } from './batches/lifecycle.js';
 import { BatchService } from './batches/service.js';
-import type { Config } from './config.js';
+import { defaultWasmThreads, type Config } from './config.js';
 import { configureSharp } from './convert/sharp-setup.js';
+import { holdWasmPool, type WasmPoolHold } from './convert/wasm-threads.js';
 import { EventBus } from './events/bus.js';
 import { DataFiles } from './files.js';
 import { consoleLog, type Log } from './log.js';
@@ -20,6 +21,8 @@ export interface ServerContext {
   queue: JobQueue;
   runner: Runner;
   service: BatchService;
+  /** The worker threads for the wasm codecs (shared by every context in the process). */
+  wasm: WasmPoolHold;
   log: Log;
   /** When the server started (ms), for uptime. */
   startedAt: number;
@@ -37,6 +40,11 @@ export interface ContextOptions {
 /** Opens the store under `config.dataDir` and wires the parts together; starts nothing. */
 export function createContext(config: Config, options: ContextOptions = {}): ServerContext {
   configureSharp();
+  // No thread starts until the first HEIC, JPEG XL or BMP; a stuck job ends with its item.
+  const wasm = holdWasmPool({
+    size: config.wasmThreads ?? defaultWasmThreads(config.concurrency),
+    timeoutMs: config.itemTimeoutSeconds * 1000,
+  });
   const log = options.log ?? consoleLog;
   const now = options.now ?? Date.now;
   const bus = new EventBus();
@@ -65,13 +73,17 @@ export function createContext(config: Config, options: ContextOptions = {}): Ser
     queue,
     runner,
     service,
+    wasm,
     log,
     startedAt: now(),
     now,
   };
 }
 
-/** Starts converting and the periodic clean-up; returns the function that stops both. */
+/**
+ * Starts converting and the periodic clean-up; returns the function that stops both and lets
+ * go of the wasm threads.
+ */
 export async function startBackground(ctx: ServerContext): Promise<() => Promise<void>> {
   await ctx.files.sweep((id) => ctx.store.batches.get(id) !== undefined);
   ctx.runner.start();
@@ -88,5 +100,6 @@ export async function startBackground(ctx: ServerContext): Promise<() => Promise
   return async () => {
     clearInterval(timer);
     await ctx.queue.stop();
+    await ctx.wasm.release();
   };
 }

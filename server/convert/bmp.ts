@@ -1,4 +1,4 @@
-import type { Rgba } from './wasm.js';
+import type { Pixels } from '../../codecs/pixels.js';
 
 // sharp's prebuilt libvips reads BMP only through ImageMagick, which it does not ship, and no
 // small, maintained npm decoder exists (bmp-js is unmaintained since 2018), so BMP is decoded
@@ -32,7 +32,7 @@ const compressionNames: Record<number, string> = {
 };
 
 /** Decodes a BMP to RGBA; throws an Error saying why for what it does not read. */
-export function decodeBmp(b: Uint8Array): Rgba {
+export function decodeBmp(b: Uint8Array): Pixels {
   if (b.length < 26 || b[0] !== 0x42 || b[1] !== 0x4d) throw new Error('not a BMP file');
   const dataOffset = u32(b, 10);
   const headerSize = u32(b, 14);

@@ -1,10 +1,9 @@
 import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
+import type { Pixels } from '../../codecs/pixels.js';
 import type { FormatId } from '../../shared/formats/index.js';
 import { decodeFailure } from '../../shared/codec-errors.js';
-import { decodeBmp } from './bmp.js';
-// The same libheif adapter as the app's workers (codecs/ is neutral ground for both sides).
-import { decode as decodeHeicImage } from '../../codecs/heic.js';
-import { decodeJxlImage, type Rgba } from './wasm.js';
+import { WorkerLost, type WasmPool } from './wasm-pool.js';
+import { decodeOnPool, isPoolDecoded } from './wasm-tasks.js';
 
 /** An upright image ready for resizing and encoding, with its upright size. */
 export interface Source {
@@ -13,14 +12,12 @@ export interface Source {
   height: number;
 }
 
-// Decoders for what the prebuilt libvips cannot read (no HEVC, no libjxl, BMP only through
-// ImageMagick, which is not shipped). Each hands back upright pixels: libheif applies
-// irot/imir, libjxl the codestream orientation, and BMP has none.
-const jsDecoders: Partial<Record<FormatId, (bytes: Uint8Array) => Promise<Rgba> | Rgba>> = {
-  heic: decodeHeicImage,
-  jxl: decodeJxlImage,
-  bmp: decodeBmp,
-};
+export interface OpenOptions {
+  maxInputPixels: number;
+  /** Decodes HEIC, JPEG XL and BMP (see wasm-tasks.ts); by default the running pool. */
+  wasm?: WasmPool;
+  signal?: AbortSignal;
+}
 
 /** Untrusted input: refuse over-large images and real decode errors (not warnings). */
 function inputOptions(maxInputPixels: number): SharpOptions {
@@ -41,15 +38,19 @@ export async function openSource(
   bytes: Uint8Array,
   format: FormatId,
   label: string,
-  maxInputPixels: number,
+  { maxInputPixels, wasm, signal }: OpenOptions,
 ): Promise<Source> {
   const options = inputOptions(maxInputPixels);
-  const js = jsDecoders[format];
-  if (js) {
-    let image: Rgba;
+  if (isPoolDecoded(format)) {
+    let image: Pixels;
     try {
-      image = await js(bytes);
+      image = await decodeOnPool(wasm, format, bytes, signal);
     } catch (e) {
+      if (signal?.aborted) throw e;
+      // A lost worker is not the file's fault (unless it ran out of memory on it).
+      if (e instanceof WorkerLost && e.code !== 'out_of_memory') {
+        throw new Error(`Could not decode ${label}: ${e.message}`, { cause: e });
+      }
       throw decodeFailure(label, e);
     }
     const { width, height } = image;

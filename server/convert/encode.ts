@@ -4,6 +4,7 @@ import { avif } from './avif.js';
 import { jpeg } from './jpeg.js';
 import { jxl } from './jxl.js';
 import { png } from './png.js';
+import type { WasmPool } from './wasm-pool.js';
 import { webp } from './webp.js';
 
 export interface Encoded {
@@ -12,12 +13,20 @@ export interface Encoded {
   height: number;
 }
 
-/** Runs the pipeline into the output format; one module per format maps the options. */
-export async function encode(pipeline: Sharp, output: OutputSettings): Promise<Encoded> {
+/**
+ * Runs the pipeline into the output format; one module per format maps the options. JPEG XL
+ * is encoded on `wasm`, the others by sharp.
+ */
+export async function encode(
+  pipeline: Sharp,
+  output: OutputSettings,
+  wasm?: WasmPool,
+  signal?: AbortSignal,
+): Promise<Encoded> {
   let configured: Sharp;
   switch (output.format) {
     case 'jxl':
-      return jxl(pipeline, output.options);
+      return jxl(pipeline, output.options, wasm, signal);
     case 'webp':
       configured = webp(pipeline, output.options);
       break;

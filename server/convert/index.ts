@@ -9,11 +9,17 @@ import { causeOf, decodeFailure, encodeFailure } from '../../shared/codec-errors
 import { openSource } from './decode.js';
 import { encode } from './encode.js';
 import { applyResize } from './resize.js';
+import type { WasmPool } from './wasm-pool.js';
 
 export interface ConvertOptions {
   maxInputPixels: number;
-  /** Aborted when the item is cancelled: the next stage does not start. */
+  /**
+   * Aborted when the item is cancelled: a wasm job stops at once (its thread is replaced),
+   * sharp's work at the end of its stage.
+   */
   signal?: AbortSignal;
+  /** Runs the wasm codecs; by default the pool the server context holds (wasm-threads.ts). */
+  wasm?: WasmPool;
 }
 
 export interface ConvertOutput {
@@ -42,8 +48,13 @@ export async function convertImage(
 ): Promise<ConvertOutput> {
   const { format } = admitImage(bytes, opts.maxInputPixels);
   const label = formats[format].label;
+  const { wasm, signal } = opts;
 
-  const source = await openSource(bytes, format, label, opts.maxInputPixels);
+  const source = await openSource(bytes, format, label, {
+    maxInputPixels: opts.maxInputPixels,
+    wasm,
+    signal,
+  });
   const { pipeline, width, height } = source;
   const decodedTooBig = checkDimensions(
     { width, height },
@@ -62,8 +73,9 @@ export async function convertImage(
 
   let encoded;
   try {
-    encoded = await encode(pipeline, output);
+    encoded = await encode(pipeline, output, wasm, signal);
   } catch (e) {
+    if (signal?.aborted) throw e;
     // libvips decodes while the pipeline runs: an error from a loader is the input's fault.
     if (!/save|encode/i.test(causeOf(e))) throw decodeFailure(label, e, size(width, height));
     throw encodeFailure(meta.label, e, size(plan.width, plan.height));

@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBmp } from '../../../server/convert/bmp.js';
 import { convertImage } from '../../../server/convert/index.js';
 import { configureSharp } from '../../../server/convert/sharp-setup.js';
-import { decodeJxlImage } from '../../../server/convert/wasm.js';
+import { WasmPool } from '../../../server/convert/wasm-pool.js';
+import { decodeOnPool } from '../../../server/convert/wasm-tasks.js';
 import { outputFormats, type OutputSettings } from '../../../shared/formats/index.js';
 import { limits } from '../../../shared/limits.js';
 import { extractExif } from '../../../shared/metadata/exif.js';
@@ -20,10 +22,13 @@ import {
 } from '../workers/exif-fixture.js';
 import { fixtures } from './helpers.js';
 
+// HEIC, JPEG XL and BMP go through worker threads, as in the server (wasm-pool.ts).
+const wasm = new WasmPool({ size: 2 });
 beforeAll(() => configureSharp());
+afterAll(() => wasm.stop());
 
 const read = (relative: string) => new Uint8Array(readFileSync(path.join(fixtures, relative)));
-const opts = { maxInputPixels: limits.maxInputPixels };
+const opts = { maxInputPixels: limits.maxInputPixels, wasm };
 const webp: OutputSettings = { format: 'webp', options: outputFormats.webp.defaults };
 const box = { maxWidth: 400, maxHeight: 400 };
 
@@ -85,7 +90,7 @@ describe('output formats', () => {
       settings(output, box),
       opts,
     );
-    const back = await decodeJxlImage(r.data);
+    const back = await decodeOnPool(wasm, 'jxl', r.data);
     expect([back.width, back.height]).toEqual([267, 400]);
   });
 
@@ -102,11 +107,14 @@ describe('output formats', () => {
 });
 
 describe('inputs sharp cannot read here', () => {
-  it('decodes HEIC with libheif', async () => {
+  it('decodes HEIC with libheif, on a worker thread', async () => {
+    const before = wasm.stats().done;
     const r = await convertImage(read('heif/example.heic'), settings(webp, box), opts);
     expect(r.inputFormat).toBe('heic');
     expect([r.inputWidth, r.inputHeight]).toEqual([1280, 854]);
     expect([r.width, r.height]).toEqual([400, 267]);
+    expect(wasm.stats().done).toBe(before + 1);
+    expect(wasm.stats().threadIds).not.toContain(threadId);
   });
 
   it('decodes AVIF with sharp', async () => {
@@ -169,9 +177,9 @@ describe('bad input', () => {
 
   it('refuses an image over the pixel limit before decoding it', async () => {
     const jpeg = read('exif-orientation/Landscape_1.jpg');
-    await expect(convertImage(jpeg, settings(webp), { maxInputPixels: 1e6 })).rejects.toThrow(
-      'Image is 1800 × 1200 px (2 MP), over the 1 MP limit; it was not decoded',
-    );
+    await expect(
+      convertImage(jpeg, settings(webp), { ...opts, maxInputPixels: 1e6 }),
+    ).rejects.toThrow('Image is 1800 × 1200 px (2 MP), over the 1 MP limit; it was not decoded');
   });
 
   it('keeps libvips loaders we do not need blocked (TIFF, SVG)', async () => {
