@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
+import { fileCountHeader } from '../shared/api.js';
 import { cors } from 'hono/cors';
 import type { ServerContext } from './context.js';
-import { jsonError } from './http/errors.js';
+import { ApiError, errorResponse } from './http/errors.js';
+import { sameSiteOnly } from './http/same-site.js';
 import type { AppEnv } from './http/types.js';
 import { batchRoutes } from './routes/batches.js';
 import { eventRoutes } from './routes/events.js';
@@ -25,12 +27,20 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
       cors({
         origin: (origin) => (allowed.has(origin) ? origin : null),
         allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-        allowHeaders: ['Authorization', 'X-Api-Key', 'Last-Event-ID', 'Content-Type'],
+        allowHeaders: [
+          'Authorization',
+          'X-Api-Key',
+          'Last-Event-ID',
+          'Content-Type',
+          fileCountHeader,
+        ],
         exposeHeaders: ['Content-Disposition', 'Retry-After'],
         maxAge: 600,
       }),
     );
   }
+
+  app.use('/api/*', sameSiteOnly(ctx.config));
 
   const api = new Hono<AppEnv>();
   api.route('/', healthRoutes(ctx));
@@ -40,14 +50,10 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
   api.route('/', resultRoutes(ctx));
   app.route('/api', api);
   // Unknown API paths answer JSON, never the app's index.html.
-  app.all('/api/*', (c) =>
-    jsonError(c, 404, 'not_found', `No API endpoint ${c.req.method} ${c.req.path}`),
-  );
-  app.route('/', staticRoutes(ctx.config.staticDir));
-  app.onError((err, c) => {
-    // The error's name only: messages may quote request data.
-    ctx.log.error('request failed', { method: c.req.method, error: err.name });
-    return jsonError(c, 500, 'internal', 'Something went wrong on the server');
+  app.all('/api/*', (c) => {
+    throw new ApiError(404, 'not_found', `No API endpoint ${c.req.method} ${c.req.path}`);
   });
+  app.route('/', staticRoutes(ctx.config.staticDir));
+  app.onError((err, c) => errorResponse(err, c, ctx.log));
   return app;
 }

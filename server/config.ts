@@ -12,10 +12,17 @@ export interface Config {
   /** Needed to create batches when set; required when `host` is not a loopback address. */
   apiKey: string | undefined;
   corsOrigins: string[];
+  /**
+   * Host names a keyless server answers besides loopback ones: without an API key, any other
+   * Host header is refused, so a DNS-rebinding page cannot reach a loopback server.
+   */
+  allowedHosts: string[];
   maxFilesPerBatch: number;
   maxFileBytes: number;
   maxBatchBytes: number;
   maxInputPixels: number;
+  /** Below this many free bytes on the data disk, new batches and uploads get 507. */
+  minFreeBytes: number;
   batchTtlSeconds: number;
   uploadTtlSeconds: number;
   /** Batch creations per IP per minute; 0 turns the limit off. */
@@ -95,10 +102,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       .split(',')
       .map((o) => o.trim().replace(/\/+$/, ''))
       .filter(Boolean),
+    allowedHosts: (env.ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
     maxFilesPerBatch: int(env, 'MAX_FILES_PER_BATCH', 10_000, 1, 1_000_000),
     maxFileBytes: int(env, 'MAX_FILE_BYTES', limits.maxFileBytes, 1, 64 * gib),
     maxBatchBytes: int(env, 'MAX_BATCH_BYTES', 20 * gib, 1, 2 ** 50),
     maxInputPixels: int(env, 'MAX_INPUT_PIXELS', limits.maxInputPixels, 1, limits.maxInputPixels),
+    minFreeBytes: int(env, 'MIN_FREE_BYTES', 512 * 1024 ** 2, 0, 2 ** 50),
     batchTtlSeconds: int(env, 'BATCH_TTL_SECONDS', 3600, 1, 10 * 365 * 86_400),
     uploadTtlSeconds: int(env, 'UPLOAD_TTL_SECONDS', 3600, 1, 10 * 365 * 86_400),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 30, 0, 1_000_000),

@@ -99,6 +99,7 @@ export async function startBackground(ctx: ServerContext): Promise<() => Promise
   timer.unref();
   return async () => {
     clearInterval(timer);
+    ctx.runner.stop();
     await ctx.queue.stop();
     await ctx.wasm.release();
   };

@@ -65,6 +65,8 @@ export function safeArchivePath(path: string): string {
   const cleaned = String(path)
     .replace(loneSurrogate, '\uFFFD')
     .normalize('NFC')
+    // Control characters are what this removes.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .replace(/\\/g, '/')
     // 'C:' only as a whole first segment: 'a:b.jpg' is a (macOS) name, made safe below.

@@ -1,37 +1,26 @@
-import type { Preset, PresetOverride } from '../../shared/presets/index.js';
-import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
+import {
+  fileCountHeader,
+  type BatchAction,
+  type BatchStatusBody,
+  type Capabilities,
+  type CreatedBatch,
+  type ErrorBody,
+  type ErrorCode,
+  type Health,
+  type Manifest,
+  type UploadResult,
+} from '../../shared/api.js';
 
 /** A failed call, with the server's error code and message when it sent one. */
 export class ServerError extends Error {
   constructor(
     message: string,
     readonly status: number,
-    readonly code?: string,
+    readonly code?: ErrorCode,
   ) {
     super(message);
     this.name = 'ServerError';
   }
-}
-
-export interface Capabilities {
-  version: string;
-  inputFormats: FormatId[];
-  outputFormats: OutputFormatId[];
-  limits: { maxFilesPerBatch: number; maxFileBytes: number; maxBatchBytes: number };
-  apiKeyRequired: boolean;
-}
-
-export interface CreatedBatch {
-  batchId: string;
-  token: string;
-  items: { id: string; path: string; outputPath?: string }[];
-}
-
-export interface UploadResult {
-  id: string;
-  status: string;
-  size: number;
-  reason?: string;
 }
 
 /** The sync server's HTTP API (docs/API.md); one instance per server URL. */
@@ -46,7 +35,7 @@ export class ServerClient {
     this.base = url.trim().replace(/\/+$/, '');
   }
 
-  health(signal?: AbortSignal): Promise<{ status: string; version: string }> {
+  health(signal?: AbortSignal): Promise<Health> {
     return this.#json('GET', '/api/health', { signal });
   }
 
@@ -54,12 +43,12 @@ export class ServerClient {
     return this.#json('GET', '/api/capabilities');
   }
 
-  createBatch(manifest: {
-    name: string;
-    preset: Preset;
-    files: { path: string; size: number; override?: PresetOverride }[];
-  }): Promise<CreatedBatch> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  /** Declares the file count, which bounds how large a manifest the server reads. */
+  createBatch(manifest: Manifest): Promise<CreatedBatch> {
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      [fileCountHeader]: String(manifest.files.length),
+    };
     if (this.apiKey) headers['X-Api-Key'] = this.apiKey;
     return this.#json('POST', '/api/batches', { headers, body: JSON.stringify(manifest) });
   }
@@ -91,11 +80,11 @@ export class ServerClient {
     });
   }
 
-  control(batchId: string, token: string, action: 'pause' | 'resume' | 'cancel' | 'retry') {
+  control(batchId: string, token: string, action: BatchAction): Promise<BatchStatusBody> {
     return this.#json('POST', `/api/batches/${batchId}/${action}`, { token });
   }
 
-  cancelItem(batchId: string, token: string, itemId: string) {
+  cancelItem(batchId: string, token: string, itemId: string): Promise<BatchStatusBody> {
     return this.#json('POST', `/api/batches/${batchId}/items/${itemId}/cancel`, { token });
   }
 
@@ -166,7 +155,7 @@ function parse(text: string): unknown {
 }
 
 function errorFrom(status: number, body: unknown): ServerError {
-  const b = (body ?? {}) as { error?: string; message?: string; messages?: string[] };
+  const b = (body ?? {}) as Partial<ErrorBody> & { messages?: string[] };
   const message = b.message ?? b.messages?.join('; ') ?? b.error ?? `The server answered ${status}`;
   return new ServerError(message, status, b.error);
 }

@@ -1,25 +1,6 @@
-import type {
-  BatchItem,
-  BatchStatus,
-  ItemStatus,
-  RemoteLink,
-  Stage,
-} from '../../shared/state/index.js';
-import { ServerError, type ServerClient, type UploadResult } from './client.js';
-
-/** What the server streams about one item (docs/API.md, `event: item`). */
-export interface RemoteItemEvent {
-  id: string;
-  status: ItemStatus;
-  stage?: Stage;
-  error?: string;
-  outputSize?: number;
-  outputWidth?: number;
-  outputHeight?: number;
-  width?: number;
-  height?: number;
-  durationMs?: number;
-}
+import type { BatchEventData, ItemEventData, UploadResult } from '../../shared/api.js';
+import type { BatchItem, BatchStatus, RemoteLink } from '../../shared/state/index.js';
+import { ServerError, type ServerClient } from './client.js';
 
 export type ConnectionState = 'connected' | 'reconnecting' | 'lost';
 
@@ -28,7 +9,7 @@ export interface RemoteHooks {
   /** Upload progress or completion of one local item. */
   uploaded(localId: string, patch: Partial<BatchItem>): Promise<void>;
   /** A server-side change to one item; `output` is set when it finished. */
-  item(localId: string, event: RemoteItemEvent, output?: Blob): Promise<void>;
+  item(localId: string, event: ItemEventData, output?: Blob): Promise<void>;
   batch(status: BatchStatus): Promise<void>;
   /** The stream advanced: persist it so a reload resumes after this event. */
   advanced(lastEventId: string): Promise<void>;
@@ -162,8 +143,8 @@ export class RemoteRun {
     this.#chain = this.#chain
       .then(async () => {
         if (this.#stopped || generation !== this.#generation) return;
-        if (type === 'item') await this.#onItem(data as RemoteItemEvent);
-        else await this.hooks.batch((data as { status: BatchStatus }).status);
+        if (type === 'item') await this.#onItem(data as ItemEventData);
+        else await this.hooks.batch((data as BatchEventData).status);
         if (id) {
           this.link.lastEventId = id;
           await this.hooks.advanced(id);
@@ -180,7 +161,7 @@ export class RemoteRun {
       });
   }
 
-  async #onItem(event: RemoteItemEvent): Promise<void> {
+  async #onItem(event: ItemEventData): Promise<void> {
     const localId = this.localIds.get(event.id);
     if (!localId) return;
     if (event.status !== 'done') {

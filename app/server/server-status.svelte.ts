@@ -1,4 +1,5 @@
-import { ServerClient, type Capabilities } from './client.js';
+import type { Capabilities } from '../../shared/api.js';
+import { ServerClient } from './client.js';
 
 export type ServerState = 'off' | 'checking' | 'online' | 'offline';
 

@@ -24,6 +24,8 @@ export class Queue {
   /** Wall-clock time the counters last moved; ticks the elapsed time shown while running. */
   now = $state(Date.now());
 
+  // A plain index: `items` ($state.raw) is what the page reacts to, replaced on each publish.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #byId = new Map<string, BatchItem>();
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #flushedAt = 0;
@@ -84,6 +86,7 @@ export class Queue {
 
   /** Replaces the whole queue (a batch loaded or created). */
   load(batch: Batch | null, items: BatchItem[]): void {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- see #byId
     this.#byId = new Map(items.map((it) => [it.id, it]));
     this.batch = batch;
     this.items = items;

@@ -1,7 +1,8 @@
 import { resolveSettings, type Preset } from '../../shared/presets/index.js';
 import type { Batch, BatchItem, BatchStatus } from '../../shared/state/index.js';
-import { ServerClient } from '../server/client.js';
-import { RemoteRun, type RemoteItemEvent } from '../server/remote-run.js';
+import { ServerClient, ServerError } from '../server/client.js';
+import type { ItemEventData } from '../../shared/api.js';
+import { RemoteRun } from '../server/remote-run.js';
 import type { Store } from '../store/index.js';
 import type { Queue } from './queue.svelte.js';
 
@@ -21,6 +22,7 @@ export class RemoteBatch {
   #run: RemoteRun | null = null;
   #client: ServerClient | null = null;
   #uploading = false;
+  #abandonTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private store: Store,
@@ -91,13 +93,12 @@ export class RemoteBatch {
   }
 
   /**
-   * The server went away (or the user asked): every file not finished converts here instead.
-   * The server is told to cancel, if it can still hear us.
+   * The server went away (or the user asked): every file not finished converts here instead,
+   * and the server is told to cancel its batch, now or once it answers again.
    */
   async moveToLocal(): Promise<void> {
     const batch = this.queue.batch;
     if (!batch?.remote) return;
-    void this.#call((c, id, t) => c.control(id, t, 'cancel')).catch(() => {});
     this.detach();
     const back = this.queue
       .all()
@@ -112,15 +113,48 @@ export class RemoteBatch {
       }));
     await this.store.putItems(back);
     this.queue.put(...back);
-    const local: Batch = { ...batch, remote: undefined };
+    const local: Batch = { ...batch, remote: undefined, abandoned: batch.remote };
     await this.store.putBatch(local);
     this.queue.setBatch(local);
     this.queue.connection = null;
+    this.cancelAbandoned();
   }
 
   detach(): void {
     this.#run?.stop();
     this.#run = null;
+    clearTimeout(this.#abandonTimer);
+  }
+
+  /**
+   * Sends `cancel` for the batch's abandoned server batch until the server answers: done, or
+   * 404/409 (deleted, or already settled: nothing left to convert). A server that is down is
+   * asked again every two seconds (a refused loopback connection costs nothing), so one that
+   * restarts hears it before it gets far, and after a reload (the link is on the batch).
+   */
+  cancelAbandoned(delay = 500): void {
+    const batch = this.queue.batch;
+    const link = batch?.abandoned;
+    if (!batch || !link) return;
+    clearTimeout(this.#abandonTimer);
+    void new ServerClient(link.server)
+      .control(link.batchId, link.token, 'cancel')
+      .then(
+        () => true,
+        (e) => e instanceof ServerError && (e.status === 404 || e.status === 409),
+      )
+      .then(async (settled) => {
+        const cur = this.queue.batch;
+        if (cur?.id !== batch.id || !cur.abandoned) return;
+        if (!settled) {
+          const next = Math.min(2000, delay * 2);
+          this.#abandonTimer = setTimeout(() => this.cancelAbandoned(next), delay);
+          return;
+        }
+        const done = { ...cur, abandoned: undefined };
+        await this.store.putBatch(done);
+        this.queue.setBatch(done);
+      });
   }
 
   #follow(client: ServerClient): void {
@@ -185,7 +219,7 @@ export class RemoteBatch {
   }
 
   /** The server is the authority on a remote item's state; mirror it. */
-  async #onItem(id: string, e: RemoteItemEvent, output?: Blob): Promise<void> {
+  async #onItem(id: string, e: ItemEventData, output?: Blob): Promise<void> {
     const cur = this.queue.get(id);
     if (!cur) return;
     const dims = {

@@ -236,7 +236,10 @@ export class Runner {
     }
     if (restored.remote && (restored.status === 'running' || restored.status === 'paused')) {
       this.#remote.attach();
-    } else this.#pump();
+    } else {
+      this.#remote.cancelAbandoned();
+      this.#pump();
+    }
   }
 
   /** Changes how many images convert at once; takes effect at the next dispatch. */

@@ -158,6 +158,7 @@ export async function convert(
     } catch (e) {
       throw new Error(
         `Could not resize ${size(from.width, from.height)} to ${size(plan.width, plan.height)} (${causeOf(e)})`,
+        { cause: e },
       );
     }
   }

@@ -142,6 +142,19 @@ export class Lifecycle {
     });
   }
 
+  /**
+   * Puts a processing item back to pending after its run stopped for a reason outside the
+   * image (a full disk, a database error), so it is converted again; a no-op when the item
+   * moved on meanwhile (cancelled, deleted, or claimed again: `attempt` no longer matches).
+   */
+  requeue(batchId: string, itemId: string, attempt: number): void {
+    this.store.transaction((emit) => {
+      const item = this.store.items.get(batchId, itemId);
+      if (item?.status !== 'processing' || item.attempts !== attempt) return;
+      this.#setItem(emit, item, 'pending');
+    });
+  }
+
   /** Cancels one pending or processing item; returns the status it had. */
   cancelItem(batchId: string, itemId: string): ItemStatus {
     return this.store.transaction((emit) => {

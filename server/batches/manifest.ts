@@ -1,67 +1,99 @@
 import { describe } from '../../shared/options.js';
+import { fileCountHeader, type Manifest, type ManifestFile } from '../../shared/api.js';
 import {
   validateOverride,
   validatePreset,
-  type Preset,
   type PresetOverride,
 } from '../../shared/presets/index.js';
 import type { Config } from '../config.js';
+import { ApiError, limitExceeded } from '../http/errors.js';
 
-/** What `POST /api/batches` asks for, checked. */
-export interface Manifest {
+/** A manifest that passed the checks, with its name filled in. */
+export interface CheckedManifest extends Manifest {
   name: string;
-  preset: Preset;
-  files: { path: string; size: number; override?: PresetOverride }[];
 }
 
-/** Why a manifest was refused: 400 with messages, or 413 naming the limit. */
-export type ManifestProblem =
-  | { kind: 'invalid'; messages: string[] }
-  | {
-      kind: 'limit';
-      limit: string;
-      max: number;
-      received: number;
-      message: string;
-      index?: number;
-    };
+type Limits = Pick<Config, 'maxFilesPerBatch' | 'maxFileBytes' | 'maxBatchBytes'>;
+
+/** Body bytes allowed whatever the count: the preset, the name and JSON's punctuation. */
+const baseManifestBytes = 64 * 1024;
+/** Room per declared file: a path at its longest (4,096 characters of UTF-8) and an override. */
+const bytesPerFile = 16 * 1024;
+/** No manifest is read past this, whatever it declares. */
+export const maxManifestBytes = 32 * 1024 * 1024;
+
+/**
+ * The largest body `POST /api/batches` reads for a manifest declaring `declared` files (the
+ * X-Pixpool-Files header; undefined without it). Bounding by the count keeps a one-file
+ * manifest from being padded to megabytes; the hard maximum bounds the count itself.
+ */
+export function manifestByteCap(declared: number | undefined): number {
+  return Math.min(maxManifestBytes, baseManifestBytes + (declared ?? 0) * bytesPerFile);
+}
+
+/** The X-Pixpool-Files header as a count; 400 when it is not one, 413 past the file limit. */
+export function declaredFileCount(
+  header: string | undefined,
+  config: Pick<Config, 'maxFilesPerBatch'>,
+): number | undefined {
+  if (header === undefined) return undefined;
+  const n = Number(header.trim());
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new ApiError(
+      400,
+      'invalid_manifest',
+      `Expected a whole number of files of at least 1 for ${fileCountHeader} but received ${header}`,
+    );
+  }
+  if (n > config.maxFilesPerBatch) {
+    throw limitExceeded(
+      'maxFilesPerBatch',
+      config.maxFilesPerBatch,
+      n,
+      `A batch holds at most ${config.maxFilesPerBatch} files; this one declares ${n}`,
+    );
+  }
+  return n;
+}
 
 const maxPathLength = 4096;
 
 /**
  * Checks a manifest against the preset schema (shared) and the server's limits; limits are
- * checked first so an oversized batch learns which limit it hit.
+ * checked first so an oversized batch learns which limit it hit. Throws ApiError: 413 naming
+ * the limit, or 400 with `messages` listing every problem.
  */
 export function validateManifest(
   body: unknown,
-  config: Pick<Config, 'maxFilesPerBatch' | 'maxFileBytes' | 'maxBatchBytes'>,
-): { ok: true; value: Manifest } | { ok: false; problem: ManifestProblem } {
-  const invalid = (messages: string[]) => ({
-    ok: false as const,
-    problem: { kind: 'invalid' as const, messages },
-  });
+  config: Limits,
+  declared?: number,
+): CheckedManifest {
+  const invalid = (messages: string[]) =>
+    new ApiError(400, 'invalid_manifest', messages[0], { messages });
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return invalid([`Expected a JSON object but received ${describe(body)}`]);
+    throw invalid([`Expected a JSON object but received ${describe(body)}`]);
   }
   const b = body as Record<string, unknown>;
   if (!Array.isArray(b.files) || b.files.length === 0) {
-    return invalid([`Expected a non-empty array for files but received ${describe(b.files)}`]);
+    throw invalid([`Expected a non-empty array for files but received ${describe(b.files)}`]);
   }
   const files = b.files as unknown[];
   if (files.length > config.maxFilesPerBatch) {
-    const message = `A batch holds at most ${config.maxFilesPerBatch} files; this one has ${files.length}`;
-    const problem = {
-      kind: 'limit' as const,
-      limit: 'maxFilesPerBatch',
-      max: config.maxFilesPerBatch,
-      received: files.length,
-      message,
-    };
-    return { ok: false, problem };
+    throw limitExceeded(
+      'maxFilesPerBatch',
+      config.maxFilesPerBatch,
+      files.length,
+      `A batch holds at most ${config.maxFilesPerBatch} files; this one has ${files.length}`,
+    );
+  }
+  if (declared !== undefined && files.length !== declared) {
+    throw invalid([
+      `${fileCountHeader} declares ${declared} files but the manifest lists ${files.length}`,
+    ]);
   }
 
   const messages: string[] = [];
-  const out: Manifest['files'] = [];
+  const out: ManifestFile[] = [];
   let total = 0;
   for (const [index, f] of files.entries()) {
     const at = `files[${index}]`;
@@ -82,18 +114,13 @@ export function validateManifest(
       continue;
     }
     if (size > config.maxFileBytes) {
-      const message = `${at} is ${size} bytes; a file may have at most ${config.maxFileBytes}`;
-      return {
-        ok: false,
-        problem: {
-          kind: 'limit',
-          limit: 'maxFileBytes',
-          max: config.maxFileBytes,
-          received: size,
-          message,
-          index,
-        },
-      };
+      throw limitExceeded(
+        'maxFileBytes',
+        config.maxFileBytes,
+        size,
+        `${at} is ${size} bytes; a file may have at most ${config.maxFileBytes}`,
+        { index },
+      );
     }
     total += size;
     let checked: PresetOverride | undefined;
@@ -105,17 +132,12 @@ export function validateManifest(
     out.push({ path: path as string, size, ...(checked && { override: checked }) });
   }
   if (total > config.maxBatchBytes) {
-    const message = `The files add up to ${total} bytes; a batch may have at most ${config.maxBatchBytes}`;
-    return {
-      ok: false,
-      problem: {
-        kind: 'limit',
-        limit: 'maxBatchBytes',
-        max: config.maxBatchBytes,
-        received: total,
-        message,
-      },
-    };
+    throw limitExceeded(
+      'maxBatchBytes',
+      config.maxBatchBytes,
+      total,
+      `The files add up to ${total} bytes; a batch may have at most ${config.maxBatchBytes}`,
+    );
   }
 
   const preset = validatePreset(b.preset);
@@ -123,7 +145,7 @@ export function validateManifest(
   if (b.name !== undefined && (typeof b.name !== 'string' || b.name.length > 200)) {
     messages.push(`Expected a name of at most 200 characters but received ${describe(b.name)}`);
   }
-  if (messages.length || !preset.ok) return invalid(messages);
+  if (messages.length || !preset.ok) throw invalid(messages);
   const name = typeof b.name === 'string' && b.name.trim() ? b.name.trim() : preset.value.name;
-  return { ok: true, value: { name, preset: preset.value, files: out } };
+  return { name, preset: preset.value, files: out };
 }

@@ -1,5 +1,5 @@
 import type { ItemStatus } from '../../shared/state/index.js';
-import type { Progress } from '../events/types.js';
+import type { BatchStatusBody, Progress } from '../../shared/api.js';
 import type { ServerBatch, ServerItem } from '../store/index.js';
 
 /** Counts per status as the API names them. */
@@ -37,7 +37,11 @@ export function estimateSeconds(items: readonly ServerItem[], concurrency: numbe
 }
 
 /** The body of `GET /api/batches/:id` (docs/API.md, "Status"). */
-export function statusView(batch: ServerBatch, items: readonly ServerItem[], concurrency: number) {
+export function statusView(
+  batch: ServerBatch,
+  items: readonly ServerItem[],
+  concurrency: number,
+): BatchStatusBody {
   const counts = Object.fromEntries(
     ['pending', 'processing', 'done', 'failed', 'cancelled', 'skipped'].map((s) => [s, 0]),
   ) as Record<ItemStatus, number>;

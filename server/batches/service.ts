@@ -1,8 +1,10 @@
+import type { BatchAction, CreatedBatch } from '../../shared/api.js';
 import { outputFormats } from '../../shared/formats/index.js';
 import { planOutputPaths } from '../../shared/naming.js';
 import { resolveSettings } from '../../shared/presets/index.js';
 import type { Config } from '../config.js';
 import type { EventBus } from '../events/bus.js';
+import { ensureRoom } from '../faults.js';
 import type { DataFiles } from '../files.js';
 import { newId } from '../files.js';
 import { newToken } from '../http/auth.js';
@@ -11,16 +13,8 @@ import type { JobQueue } from '../queue/types.js';
 import type { Runner } from '../runner/runner.js';
 import type { Store } from '../store/index.js';
 import type { Lifecycle } from './lifecycle.js';
-import type { Manifest } from './manifest.js';
+import type { CheckedManifest } from './manifest.js';
 import { progressOf } from './progress.js';
-
-export interface CreatedBatch {
-  batchId: string;
-  token: string;
-  items: { id: string; path: string; outputPath: string }[];
-}
-
-export type BatchAction = 'pause' | 'resume' | 'cancel' | 'retry';
 
 /** What the routes and the clean-up do to batches: lifecycle, queue and files together. */
 export class BatchService {
@@ -41,9 +35,14 @@ export class BatchService {
     },
   ) {}
 
-  /** Stores a new batch; it runs as soon as its first file arrives. */
-  async create(manifest: Manifest): Promise<CreatedBatch> {
-    const { store, files, log } = this.deps;
+  /**
+   * Stores a new batch; it runs as soon as its first file arrives. Refused (NoRoom) when its
+   * files would leave the disk under the watermark, so a batch never half-fills the disk.
+   */
+  async create(manifest: CheckedManifest): Promise<CreatedBatch> {
+    const { files, log, config } = this.deps;
+    const bytes = manifest.files.reduce((n, f) => n + f.size, 0);
+    await ensureRoom(files.dataDir, bytes, config.minFreeBytes);
     const batchId = newId();
     const { token, hash } = newToken();
     const items = manifest.files.map((f) => ({ ...f, id: newId() }));
@@ -53,8 +52,35 @@ export class BatchService {
         return { id: item.id, path: item.path, extension: outputFormats[format].extension };
       }),
     );
-    await files.createBatchDirs(batchId);
     const now = this.deps.now();
+    await files.createBatchDirs(batchId);
+    try {
+      this.#insert(batchId, hash, manifest, items, paths, now);
+    } catch (e) {
+      await files.removeBatch(batchId);
+      throw e;
+    }
+    log.info('batch created', { batch: batchId, files: items.length });
+    return {
+      batchId,
+      token,
+      items: items.map((item) => ({
+        id: item.id,
+        path: item.path,
+        outputPath: paths.get(item.id)!,
+      })),
+    };
+  }
+
+  #insert(
+    batchId: string,
+    hash: string,
+    manifest: CheckedManifest,
+    items: (CheckedManifest['files'][number] & { id: string })[],
+    paths: Map<string, string>,
+    now: number,
+  ): void {
+    const { store } = this.deps;
     store.transaction((emit) => {
       store.batches.insert({
         id: batchId,
@@ -81,16 +107,6 @@ export class BatchService {
         data: { status: 'running', progress: progressOf(store.items.counts(batchId)) },
       });
     });
-    log.info('batch created', { batch: batchId, files: items.length });
-    return {
-      batchId,
-      token,
-      items: items.map((item) => ({
-        id: item.id,
-        path: item.path,
-        outputPath: paths.get(item.id)!,
-      })),
-    };
   }
 
   /** Pause, resume, cancel or retry; throws StateConflict when the state does not allow it. */
@@ -121,15 +137,19 @@ export class BatchService {
     if (was === 'processing' || was === 'pending') this.deps.queue.cancel(itemId);
   }
 
-  /** Removes the batch, its rows, events and files; running conversions are abandoned. */
+  /**
+   * Removes the batch, its files, rows and events; running conversions are abandoned. Files go
+   * first: on a full disk the database cannot write its deletion until they have made room,
+   * and if it still fails the batch can be deleted again (removing no file twice).
+   */
   async remove(batchId: string, why: string): Promise<void> {
     const { store, queue, files, log } = this.deps;
     for (const id of store.items.idsWithStatus(batchId, ['pending', 'processing']))
       queue.cancel(id);
+    await files.removeBatch(batchId);
     store.batches.delete(batchId);
     queue.resume(batchId);
     this.deps.bus.end(batchId);
-    await files.removeBatch(batchId);
     log.info('batch deleted', { batch: batchId, why });
   }
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { isId } from '../files.js';
 import type { Store } from '../store/index.js';
-import { jsonError, notFound } from './errors.js';
+import { ApiError, batchNotFound } from './errors.js';
 import type { AppEnv } from './types.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
@@ -20,11 +20,16 @@ export function matchesHash(presented: string, hashHex: string): boolean {
   return stored.length === given.length && timingSafeEqual(stored, given);
 }
 
-/** The bearer token from `Authorization`, or `?token=` where a header cannot be set. */
+/**
+ * The bearer token from `Authorization`, or `?token=` on GET requests, where a header cannot
+ * be set (EventSource, a download link). Never from the query for a state-changing request:
+ * a page on another site can send a form post to any URL, but cannot set headers.
+ */
 function presentedToken(c: Context): string | undefined {
   const header = c.req.header('authorization');
   const bearer = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-  return bearer ?? c.req.query('token') ?? undefined;
+  if (bearer !== undefined) return bearer;
+  return c.req.method === 'GET' || c.req.method === 'HEAD' ? c.req.query('token') : undefined;
 }
 
 /**
@@ -36,7 +41,7 @@ export function batchAuth(store: Store): MiddlewareHandler<AppEnv> {
     const id = c.req.param('id');
     const token = presentedToken(c);
     const batch = id && isId(id) ? store.batches.get(id) : undefined;
-    if (!batch || !token || !matchesHash(token, batch.tokenHash)) return notFound(c);
+    if (!batch || !token || !matchesHash(token, batch.tokenHash)) throw batchNotFound();
     c.set('batch', batch);
     await next();
   };
@@ -49,7 +54,7 @@ export function apiKeyAuth(apiKey: string | undefined): MiddlewareHandler<AppEnv
     if (hash) {
       const given = c.req.header('x-api-key');
       if (!given || !matchesHash(given, hash)) {
-        return jsonError(c, 401, 'unauthorized', 'Creating a batch needs a valid X-Api-Key header');
+        throw new ApiError(401, 'unauthorized', 'Creating a batch needs a valid X-Api-Key header');
       }
     }
     await next();

@@ -1,6 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
-import { jsonError } from './errors.js';
+import { ApiError } from './errors.js';
 import type { AppEnv } from './types.js';
 
 /** The socket's remote address; forwarded headers are not trusted (no proxy is assumed). */
@@ -33,9 +33,7 @@ export function rateLimit(
     windows.set(key, w);
     if (w.count >= perMinute) {
       const retryAfter = Math.max(1, Math.ceil((w.start + windowMs - t) / 1000));
-      c.header('Retry-After', String(retryAfter));
-      return jsonError(
-        c,
+      throw new ApiError(
         429,
         'rate_limited',
         `At most ${perMinute} batches per minute; try again in ${retryAfter} s`,

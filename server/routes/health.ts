@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { Capabilities, Health } from '../../shared/api.js';
 import { formats, outputFormatIds, type FormatId } from '../../shared/formats/index.js';
 import type { ServerContext } from '../context.js';
 import type { AppEnv } from '../http/types.js';
@@ -10,7 +11,7 @@ export function healthRoutes(ctx: ServerContext) {
   const app = new Hono<AppEnv>();
 
   app.get('/health', (c) =>
-    c.json({
+    c.json<Health>({
       status: 'ok',
       version,
       uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
@@ -18,7 +19,7 @@ export function healthRoutes(ctx: ServerContext) {
   );
 
   app.get('/capabilities', (c) =>
-    c.json({
+    c.json<Capabilities>({
       version,
       inputFormats: Object.keys(formats) as FormatId[],
       outputFormats: outputFormatIds,

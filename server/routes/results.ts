@@ -7,7 +7,7 @@ import { safeArchivePath } from '../../shared/naming.js';
 import { buildReport, reportToCsv, reportToJson } from '../../shared/report.js';
 import type { ServerContext } from '../context.js';
 import { batchAuth } from '../http/auth.js';
-import { jsonError } from '../http/errors.js';
+import { ApiError } from '../http/errors.js';
 import type { AppEnv } from '../http/types.js';
 import type { ServerBatch } from '../store/index.js';
 import { zipStream } from '../zip.js';
@@ -40,16 +40,16 @@ export function resultRoutes(ctx: ServerContext) {
   app.get('/batches/:id/files/:itemId/output', auth, async (c) => {
     const batch = c.var.batch;
     const item = store.items.get(batch.id, c.req.param('itemId'));
-    if (!item) return jsonError(c, 404, 'not_found', 'No such file in this batch');
+    if (!item) throw new ApiError(404, 'not_found', 'No such file in this batch');
     if (item.status !== 'done') {
-      return jsonError(c, 404, 'no_output', `The file has no output (it is ${item.status})`, {
+      throw new ApiError(404, 'no_output', `The file has no output (it is ${item.status})`, {
         status: item.status,
       });
     }
     const file = files.output(batch.id, item.id);
     const info = await stat(file).catch(() => null);
     if (!info)
-      return jsonError(c, 404, 'no_output', 'The output is gone (the batch is being deleted)');
+      throw new ApiError(404, 'no_output', 'The output is gone (the batch is being deleted)');
     return c.body(streamFile(file), 200, {
       'Content-Type': outputFormats[item.outputFormat].mimeType,
       'Content-Length': String(info.size),
@@ -80,8 +80,7 @@ export function resultRoutes(ctx: ServerContext) {
     const batch = c.var.batch;
     const part = c.req.query('part');
     if (part !== undefined && part.trim() !== '1') {
-      return jsonError(
-        c,
+      throw new ApiError(
         404,
         'not_found',
         'There is only part 1: the whole batch is one ZIP (ask without ?part)',
@@ -96,8 +95,9 @@ export function resultRoutes(ctx: ServerContext) {
         return info && { path: item.outputPath, file, size: info.size, mtime: info.mtime };
       }),
     );
-    if (entries.some((e) => e === null))
-      return jsonError(c, 409, 'conflict', 'Outputs are being deleted');
+    if (entries.some((e) => e === null)) {
+      throw new ApiError(409, 'conflict', 'Outputs are being deleted');
+    }
     const r = report(batch);
     const enc = new TextEncoder();
     const extras = [

@@ -1,11 +1,12 @@
 import { open, rename, rm } from 'node:fs/promises';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
+import type { UploadResult } from '../../shared/api.js';
 import { formats } from '../../shared/formats/index.js';
 import { describeNonImage, readImageInfo, sniffFormat } from '../../shared/sniff.js';
-import { StateConflict } from '../batches/lifecycle.js';
 import type { ServerContext } from '../context.js';
+import { ensureRoom } from '../faults.js';
 import { batchAuth } from '../http/auth.js';
-import { jsonError, limitExceeded } from '../http/errors.js';
+import { ApiError, limitExceeded } from '../http/errors.js';
 import type { AppEnv } from '../http/types.js';
 
 // Enough of the file for every header reader (a JPEG's SOF can follow a 64 KiB EXIF APP1 and
@@ -76,32 +77,37 @@ export function uploadRoutes(ctx: ServerContext) {
   app.put('/batches/:id/files/:itemId', batchAuth(store), async (c) => {
     const batch = c.var.batch;
     const item = store.items.get(batch.id, c.req.param('itemId'));
-    if (!item) return jsonError(c, 404, 'not_found', 'No such file in this batch');
+    if (!item) throw new ApiError(404, 'not_found', 'No such file in this batch');
     if (batch.status === 'cancelled') {
-      return jsonError(c, 409, 'conflict', 'The batch was cancelled; retry it first', {
+      throw new ApiError(409, 'conflict', 'The batch was cancelled; retry it first', {
         status: batch.status,
       });
     }
     if (item.status !== 'pending') {
       const message = `The file is ${item.status}; it can only be sent while pending`;
-      return jsonError(c, 409, 'conflict', message, { id: item.id, status: item.status });
+      throw new ApiError(409, 'conflict', message, { id: item.id, status: item.status });
     }
     const declared = item.size;
     const length = Number(c.req.header('content-length') ?? NaN);
-    if (length > config.maxFileBytes)
-      return tooLarge(c, 'maxFileBytes', config.maxFileBytes, length);
-    if (length > declared) return tooLarge(c, 'declaredSize', declared, length);
+    if (length > config.maxFileBytes) throw tooLarge('maxFileBytes', config.maxFileBytes, length);
+    if (length > declared) throw tooLarge('declaredSize', declared, length);
+    // Refused before a byte is written: the upload must leave the watermark free.
+    await ensureRoom(files.dataDir, declared, config.minFreeBytes);
 
     const final = files.input(batch.id, item.id);
     const temp = files.temp(final);
     service.activeUploads.set(batch.id, (service.activeUploads.get(batch.id) ?? 0) + 1);
-    store.batches.touch(batch.id, ctx.now());
     let outcome: Outcome;
     try {
+      store.batches.touch(batch.id, ctx.now());
       outcome = await receive(c.req.raw.body, temp, {
         maxFileBytes: config.maxFileBytes,
         declared,
       });
+    } catch (e) {
+      // A full disk (the temp file, or the database): nothing half-written stays behind.
+      await rm(temp, { force: true });
+      throw e;
     } finally {
       const n = (service.activeUploads.get(batch.id) ?? 1) - 1;
       if (n > 0) service.activeUploads.set(batch.id, n);
@@ -112,8 +118,7 @@ export function uploadRoutes(ctx: ServerContext) {
     }
     if (outcome.kind === 'aborted') {
       store.items.setIncomplete(item.id, outcome.received);
-      return jsonError(
-        c,
+      throw new ApiError(
         400,
         'upload_aborted',
         'The upload stopped before the end; send the file again',
@@ -121,12 +126,12 @@ export function uploadRoutes(ctx: ServerContext) {
     }
     if (outcome.kind === 'limit') {
       store.items.setIncomplete(item.id, outcome.received);
-      return tooLarge(c, outcome.limit, outcome.max, outcome.received);
+      throw tooLarge(outcome.limit, outcome.max, outcome.received);
     }
     if (outcome.received !== declared) {
       store.items.setIncomplete(item.id, outcome.received);
       const message = `Received ${outcome.received} bytes but the batch declared ${declared}; send the whole file again`;
-      return jsonError(c, 400, 'incomplete_upload', message, {
+      throw new ApiError(400, 'incomplete_upload', message, {
         expected: declared,
         received: outcome.received,
       });
@@ -134,49 +139,44 @@ export function uploadRoutes(ctx: ServerContext) {
 
     const info = outcome.image ? readImageInfo(outcome.head) : null;
     const reason = info ? undefined : describeNonImage(outcome.head);
+    if (info) await rename(temp, final);
+    const facts = {
+      received: outcome.received,
+      format: info?.format ?? null,
+      width: info?.width,
+      height: info?.height,
+    };
+    let updated;
     try {
-      if (info) await rename(temp, final);
-      const facts = {
-        received: outcome.received,
-        format: info?.format ?? null,
-        width: info?.width,
-        height: info?.height,
-      };
-      const updated = lifecycle.uploaded(batch.id, item.id, facts, reason);
-      if (info) queue.enqueue({ batchId: batch.id, itemId: item.id });
-      log.info('file received', {
-        batch: batch.id,
-        item: item.id,
-        bytes: outcome.received,
-        format: info?.format ?? 'none',
-      });
-      return c.json({
-        id: updated.id,
-        status: updated.status,
-        size: updated.size,
-        ...(info && { format: info.format, label: formats[info.format].label }),
-        ...(reason !== undefined && { reason }),
-      });
+      updated = lifecycle.uploaded(batch.id, item.id, facts, reason);
     } catch (e) {
-      if (e instanceof StateConflict) {
-        return jsonError(c, 409, 'conflict', e.message, { id: item.id, status: e.status });
-      }
+      // Not recorded (a conflict, or the database could not write): the file is not kept.
+      if (info) await rm(final, { force: true });
       throw e;
     }
+    if (info) queue.enqueue({ batchId: batch.id, itemId: item.id });
+    log.info('file received', {
+      batch: batch.id,
+      item: item.id,
+      bytes: outcome.received,
+      format: info?.format ?? 'none',
+    });
+    return c.json<UploadResult>({
+      id: updated.id,
+      status: updated.status,
+      size: updated.size,
+      ...(info && { format: info.format, label: formats[info.format].label }),
+      ...(reason !== undefined && { reason }),
+    });
   });
 
   return app;
 }
 
-function tooLarge(
-  c: Context,
-  limit: 'maxFileBytes' | 'declaredSize',
-  max: number,
-  received: number,
-) {
+function tooLarge(limit: 'maxFileBytes' | 'declaredSize', max: number, received: number) {
   const message =
     limit === 'maxFileBytes'
       ? `A file may have at most ${max} bytes (maxFileBytes); this one has at least ${received}`
       : `The batch declared ${max} bytes for this file; the upload has at least ${received}`;
-  return limitExceeded(c, limit, max, received, message);
+  return limitExceeded(limit, max, received, message);
 }

@@ -3,6 +3,7 @@ import { resolveSettings } from '../../shared/presets/index.js';
 import type { Lifecycle } from '../batches/lifecycle.js';
 import type { Config } from '../config.js';
 import { convertImage, type ConvertOutput } from '../convert/index.js';
+import { freeBytes, isDiskFull, isEnvironmentFault } from '../faults.js';
 import type { DataFiles } from '../files.js';
 import type { Log } from '../log.js';
 import type { Job, JobQueue } from '../queue/types.js';
@@ -13,11 +14,23 @@ export interface RunnerDeps {
   lifecycle: Lifecycle;
   queue: JobQueue;
   files: DataFiles;
-  config: Pick<Config, 'maxInputPixels' | 'itemTimeoutSeconds'>;
+  config: Pick<Config, 'maxInputPixels' | 'itemTimeoutSeconds' | 'minFreeBytes'>;
   log: Log;
 }
 
 class TimedOut extends Error {}
+
+/** Retries of parked jobs start after a second and back off to half a minute. */
+const firstRetryMs = 1000;
+const lastRetryMs = 30_000;
+
+/** A job that stopped for a reason outside its image, waiting to be run again. */
+interface Parked {
+  job: Job;
+  /** The claim it held, if it got that far: the item is still `processing` under it. */
+  attempt: number | undefined;
+  diskFull: boolean;
+}
 
 /**
  * Converts uploaded items through the job queue. Each run claims its item in SQLite first, so
@@ -26,7 +39,22 @@ class TimedOut extends Error {}
  * result and its events in one transaction. One bad file only fails that item.
  */
 export class Runner {
+  #parked = new Map<string, Parked>();
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryMs = firstRetryMs;
+
   constructor(private readonly deps: RunnerDeps) {}
+
+  /** Jobs waiting for the disk or the database to take writes again. */
+  get parked(): number {
+    return this.#parked.size;
+  }
+
+  /** Stops retrying parked jobs (they run again after a restart: their items are pending). */
+  stop(): void {
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+  }
 
   /** Puts items a stopped server left processing back to pending, queues everything runnable. */
   start(): void {
@@ -43,12 +71,35 @@ export class Runner {
     for (const job of this.deps.store.items.runnable(batchId)) this.deps.queue.enqueue(job);
   }
 
+  /**
+   * Runs one job. A full disk or a database that refuses a write says nothing about the image,
+   * so the job is parked and retried instead of failing the item; any other escape is a bug,
+   * recorded as the item's failure. Either way no item is left processing without a job.
+   */
   async #run(job: Job, signal: AbortSignal): Promise<void> {
+    const claim: { attempt?: number } = {};
+    try {
+      await this.#convert(job, signal, claim);
+    } catch (e) {
+      if (isEnvironmentFault(e)) return this.#park(job, claim.attempt, e);
+      this.deps.log.error('job failed unexpectedly', { item: job.itemId, error: String(e) });
+      if (claim.attempt === undefined) return;
+      try {
+        const reason = `The server failed while converting this file (${(e as Error).name})`;
+        this.deps.lifecycle.failed(job.batchId, job.itemId, claim.attempt, reason, null);
+      } catch (again) {
+        this.#park(job, claim.attempt, again);
+      }
+    }
+  }
+
+  async #convert(job: Job, signal: AbortSignal, claim: { attempt?: number }): Promise<void> {
     const { store, lifecycle, files, config, log } = this.deps;
     const item = lifecycle.claim(job.batchId, job.itemId);
     const batch = store.batches.get(job.batchId);
     if (!item || !batch) return;
     const attempt = item.attempts;
+    claim.attempt = attempt;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const settings = resolveSettings(batch.preset, item.override);
@@ -89,6 +140,8 @@ export class Runner {
       await rename(temp, final);
     } catch (e) {
       await rm(temp, { force: true });
+      // Out of space: the image is fine; the job waits for room (see #park).
+      if (isDiskFull(e) && !signal.aborted) throw e;
       if (!signal.aborted) {
         const reason = `Could not write the output (${e instanceof Error ? e.message : e})`;
         lifecycle.failed(job.batchId, job.itemId, attempt, reason, elapsed());
@@ -106,6 +159,53 @@ export class Runner {
     // Cancelled or deleted while converting: nobody will ask for this output.
     if (!recorded) await rm(final, { force: true });
     else this.#logIfFinished(job.batchId);
+  }
+
+  #park(job: Job, attempt: number | undefined, e: unknown): void {
+    const diskFull = isDiskFull(e);
+    this.#parked.set(job.itemId, { job, attempt, diskFull });
+    const code = (e as { code?: string }).code ?? (e as Error).name;
+    this.deps.log.warn('job waits for the disk or database', { item: job.itemId, error: code });
+    this.#scheduleRetry();
+  }
+
+  #scheduleRetry(): void {
+    if (this.#retryTimer || this.#parked.size === 0) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.#retryParked();
+    }, this.#retryMs);
+    this.#retryTimer.unref();
+  }
+
+  /**
+   * Hands parked jobs back to the queue, their items back to pending first. Jobs parked for
+   * a full disk wait until it has MIN_FREE_BYTES free again; while the database still refuses
+   * writes they stay parked, and the next try comes later.
+   */
+  async #retryParked(): Promise<void> {
+    const { lifecycle, queue, files, config, log } = this.deps;
+    const free = await freeBytes(files.dataDir).catch(() => 0);
+    let blocked = false;
+    for (const [itemId, p] of this.#parked) {
+      if (p.diskFull && free < Math.max(1, config.minFreeBytes)) {
+        blocked = true;
+        continue;
+      }
+      try {
+        if (p.attempt !== undefined) lifecycle.requeue(p.job.batchId, itemId, p.attempt);
+      } catch (e) {
+        if (isEnvironmentFault(e)) {
+          blocked = true;
+          break;
+        }
+        log.error('could not requeue a parked job', { item: itemId, error: String(e) });
+      }
+      this.#parked.delete(itemId);
+      queue.enqueue(p.job);
+    }
+    this.#retryMs = blocked ? Math.min(lastRetryMs, this.#retryMs * 2) : firstRetryMs;
+    this.#scheduleRetry();
   }
 
   #logIfFinished(batchId: string): void {

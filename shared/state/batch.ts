@@ -38,6 +38,11 @@ export interface Batch {
   finishedAt?: number;
   /** Set while the batch converts on a sync server instead of in this browser. */
   remote?: RemoteLink;
+  /**
+   * A server batch this browser took over ("Convert the rest here"), kept until the server
+   * confirms it cancelled it, so a server that was away does not convert it again later.
+   */
+  abandoned?: RemoteLink;
 }
 
 /** Where a batch runs remotely and how to reach it again after a reload. */

@@ -182,7 +182,7 @@ export class TreeSampler {
       kinds[kind] = (kinds[kind] ?? 0) + ticks;
     const threads = {};
     for (const [pid, { kind }] of this.#ticksByPid) {
-      let tids = [];
+      let tids;
       try {
         tids = readdirSync(`/proc/${pid}/task`);
       } catch {

@@ -16,7 +16,9 @@ const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--stric
 const stop = () => {
   try {
     process.kill(-server.pid);
-  } catch {}
+  } catch {
+    // already gone
+  }
 };
 process.on('exit', stop);
 

@@ -7,6 +7,7 @@ import { createApp } from '../../../server/app.js';
 import type { Config } from '../../../server/config.js';
 import { createContext, startBackground, type ServerContext } from '../../../server/context.js';
 import { silentLog } from '../../../server/log.js';
+import type { CreatedBatch } from '../../../shared/api.js';
 import { builtInPresets, type Preset } from '../../../shared/presets/index.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -33,10 +34,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     staticDir: path.join(dataDir, 'no-dist'),
     apiKey: undefined,
     corsOrigins: [],
+    allowedHosts: [],
     maxFilesPerBatch: 100,
     maxFileBytes: 5 * 1024 * 1024,
     maxBatchBytes: 50 * 1024 * 1024,
     maxInputPixels: 0x3fff * 0x3fff,
+    minFreeBytes: 0,
     batchTtlSeconds: 3600,
     uploadTtlSeconds: 3600,
     rateLimitPerMinute: 0,
@@ -76,11 +79,7 @@ export async function testServer(
   return { ctx, app, api: (p, init) => Promise.resolve(app.request(`/api${p}`, init)) };
 }
 
-export interface CreatedBatch {
-  batchId: string;
-  token: string;
-  items: { id: string; path: string; outputPath: string }[];
-}
+export type { CreatedBatch } from '../../../shared/api.js';
 
 /** POSTs a manifest for `files` (path → bytes) and returns the created batch. */
 export async function createBatch(

@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { startBackground } from '../../../server/context.js';
 import { EmbeddedQueue } from '../../../server/queue/embedded.js';
 import type { Job } from '../../../server/queue/types.js';
 import { outputFormats } from '../../../shared/formats/index.js';
@@ -60,6 +62,32 @@ describe('the runner', () => {
     const events = server.ctx.store.events.after(batch.batchId, 0);
     expect(events.some((e) => e.type === 'item' && e.data.status === 'done')).toBe(false);
   });
+});
+
+describe('a store error inside a job', () => {
+  it('parks the job instead of losing it, and converts the item once the database writes again', async () => {
+    const server = await testServer({}, { background: false });
+    const batch = await createBatch(server, photo);
+    await uploadAll(server, batch, photo);
+    // Another connection holds the write lock: the runner's claim waits out busy_timeout and
+    // gets SQLITE_BUSY, a real error of the real store.
+    const other = new Database(server.ctx.files.database);
+    other.exec('BEGIN IMMEDIATE');
+    const stop = await startBackground(server.ctx);
+    try {
+      await expect.poll(() => server.ctx.runner.parked, { timeout: 30_000 }).toBe(1);
+      expect(server.ctx.queue.running + server.ctx.queue.waiting).toBe(0);
+      other.exec('COMMIT');
+      const status = await waitSettled(server, batch);
+      expect(status.images[0].status).toBe('done');
+      expect(server.ctx.runner.parked).toBe(0);
+      const events = server.ctx.store.events.after(batch.batchId, 0);
+      expect(events.some((e) => e.type === 'item' && e.data.status === 'failed')).toBe(false);
+    } finally {
+      other.close();
+      await stop();
+    }
+  }, 60_000);
 });
 
 describe('the embedded queue', () => {
