@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { join } from 'node:path';
 import { buildPhotoTree, buildTree } from './fixture-tree.js';
@@ -104,4 +105,31 @@ test('when the server goes away the remaining files can convert in the browser',
   await waitForSettled(page);
   await expect(page.getByTestId('batch-status')).toHaveText('done');
   expect(await countByStatus(page)).toEqual({ done: files.length });
+
+  // The server comes back: the app's cancel reaches it, so it does not convert again what
+  // the browser already did.
+  const restarted = await startServer(4193, server.dataDir, {
+    CONCURRENCY: '1',
+    CORS_ORIGINS: new URL(baseURL!).origin,
+  });
+  servers.push(restarted);
+  const db = new Database(join(server.dataDir, 'pixpool.db'), { readonly: true });
+  try {
+    await expect
+      .poll(() => (db.prepare('SELECT status FROM batches').get() as { status: string }).status)
+      .toBe('cancelled');
+    const counts = Object.fromEntries(
+      (
+        db.prepare('SELECT status, COUNT(*) AS n FROM items GROUP BY status').all() as {
+          status: string;
+          n: number;
+        }[]
+      ).map((r) => [r.status, r.n]),
+    );
+    expect(counts.cancelled).toBeGreaterThan(0);
+    expect(counts.pending ?? 0).toBe(0);
+    expect(counts.processing ?? 0).toBe(0);
+  } finally {
+    db.close();
+  }
 });
