@@ -10,7 +10,7 @@ import { mapPool } from '../pool.mjs';
 import { TreeSampler } from '../procs.mjs';
 import { median, sum } from '../stats.mjs';
 import { Client } from './http.mjs';
-import { analyse, startPoller } from './latency.mjs';
+import { analyse, healthLatency, startHealthPoller, startPoller } from './latency.mjs';
 import { RssSampler } from './rss.mjs';
 import { startServer } from './server-process.mjs';
 
@@ -128,8 +128,10 @@ async function checkOutputs(client, batchId, items, n, longEdge) {
 
 /**
  * Starts a fresh server, runs one batch of `files` (paths relative to `root` name them in the
- * manifest) and stops it. Options: `poll` (ms between status polls, or 0), `zip`, `check` (how
- * many outputs to decode). Throws unless every item ends done.
+ * manifest) and stops it. Options: `poll` (ms between status polls, or 0), `health` (ms between
+ * scheduled GET /api/health, or 0; for 1 s idle first, then while the batch runs), `zip`,
+ * `check` (how many outputs to decode), `env` (more server environment). Throws unless every
+ * item ends done.
  */
 export async function serverBatch({
   repoRoot,
@@ -140,11 +142,15 @@ export async function serverBatch({
   label,
   log,
   poll = 0,
+  health = 0,
   zip = false,
   check = 3,
+  env = {},
 }) {
-  const server = await startServer(repoRoot, { concurrency });
+  const server = await startServer(repoRoot, { concurrency, env });
   const client = new Client(server.base);
+  const healthPoller = health ? startHealthPoller(client, { everyMs: health }) : undefined;
+  if (healthPoller) await new Promise((r) => setTimeout(r, 1000));
   const sampler = new TreeSampler(server.pid).start();
   const rss = new RssSampler(server.pid).start();
   try {
@@ -207,6 +213,7 @@ export async function serverBatch({
     const wallSeconds = (tEnd - t0) / 1000;
     sampler.mark('converted');
     const serverThreads = coresBetween(ticksAtStart, threadTicks(server.pid));
+    const healthSamples = await healthPoller?.stop();
     // The poller usually sees the last item a little after its event: give it 2 s.
     const polled = poller
       ? await within(poller.done, 2_000, 'poller').catch(() => poller.stop())
@@ -274,6 +281,13 @@ export async function serverBatch({
       concurrency,
     };
     if (polled) result.latency = analyse(polled, doneAt);
+    if (healthSamples) {
+      result.health = {
+        everyMs: health,
+        idle: healthLatency(healthSamples, -Infinity, t0),
+        converting: healthLatency(healthSamples, t0, tEnd),
+      };
+    }
     log(
       `  wall ${wallSeconds.toFixed(1)} s, ${(items.length / wallSeconds).toFixed(2)} img/s ` +
         `(uploads done at ${uploadSeconds.toFixed(1)} s, first image started at ` +
@@ -291,6 +305,7 @@ export async function serverBatch({
     }
     return result;
   } finally {
+    await healthPoller?.stop().catch(() => undefined);
     rss.stop();
     sampler.stop();
     client.close();

@@ -23,6 +23,8 @@ export class Client {
     api: new http.Agent({ keepAlive: true, maxSockets: 2 }),
     upload: new http.Agent({ keepAlive: true, maxSockets: 4 }),
     poll: new http.Agent({ keepAlive: true, maxSockets: 1 }),
+    // Unlimited: the health probe sends on a schedule and must not queue behind itself.
+    health: new http.Agent({ keepAlive: true }),
     sse: new http.Agent({ keepAlive: false }),
   };
   token;

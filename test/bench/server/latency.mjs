@@ -92,3 +92,51 @@ export function analyse(polled, sseAtById) {
     sseFirstShare: lower.filter((x) => x < 0).length / Math.max(1, lower.length),
   };
 }
+
+/**
+ * Sends GET /api/health every `everyMs` on a fixed schedule, whether or not earlier requests
+ * have come back (each on a socket of its own), until `stop()`; resolves with each request's
+ * scheduled send time and its latency from that time (performance.now() ms). The handler does
+ * nothing but answer, so the latency is how long a request waits for the server's event loop.
+ * A fixed schedule counts every request that arrives during a stall, not just the one that
+ * was waiting when it began.
+ */
+export function startHealthPoller(client, { everyMs = 20 } = {}) {
+  const samples = [];
+  const inFlight = new Set();
+  let failure;
+  const started = performance.now();
+  let k = 0;
+  let timer;
+  const tick = () => {
+    const due = started + k * everyMs;
+    const request = client
+      .json('GET', '/api/health', { agent: 'health' })
+      .then(() => samples.push({ sent: due, ms: performance.now() - due }))
+      .catch((e) => (failure ??= e))
+      .finally(() => inFlight.delete(request));
+    inFlight.add(request);
+    k++;
+    timer = setTimeout(tick, Math.max(0, started + k * everyMs - performance.now()));
+  };
+  tick();
+  return {
+    async stop() {
+      clearTimeout(timer);
+      await Promise.all(inFlight);
+      if (failure) throw failure;
+      return samples.sort((a, b) => a.sent - b.sent);
+    },
+  };
+}
+
+/** p50, p99 and max of the latencies of requests due in [from, to). */
+export function healthLatency(samples, from = -Infinity, to = Infinity) {
+  const xs = samples.filter((s) => s.sent >= from && s.sent < to).map((s) => s.ms);
+  return {
+    n: xs.length,
+    p50: r1(median(xs)),
+    p99: r1(quantile(xs, 0.99)),
+    max: r1(Math.max(...xs)),
+  };
+}

@@ -11,6 +11,13 @@
 //   --copies N    copies of the inputs in the memory run (default 10)
 //   --poll-ms M   status poll interval in the latency run (default 20)
 //   --max-wait S  wait up to S s for the machine (and the browser bench) to go quiet (default 900)
+// And a batch of 12 HEICs of 12 MP with GET /api/health every 20 ms (does wasm decoding block
+// the server's event loop?); its own options:
+//   --only heic       run only that batch (writes test/bench/out/server-heic-last.json)
+//   --heic-copies N   copies of the 4 HEICs (default 3)
+//   --server-root D   measure the server built in D/build (e.g. a git worktree of an older
+//                     commit, compiled with `npx tsc -p tsconfig.server.json`); implies --no-build
+//   --wasm-threads N  WASM_THREADS for the server (default: its own default)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -23,6 +30,7 @@ import { ensureInputs, linkTree } from '../inputs.mjs';
 import { measure, sharpRun } from '../measure.mjs';
 import { waitForQuiet } from '../quiet.mjs';
 import { serverBatch } from './batch.mjs';
+import { heicHealthRun } from './heic-health.mjs';
 import {
   browserNumbers,
   comparisonLines,
@@ -46,6 +54,10 @@ const { values: opts } = parseArgs({
     copies: { type: 'string', default: '10' },
     'poll-ms': { type: 'string', default: '20' },
     'max-wait': { type: 'string', default: '900' },
+    only: { type: 'string' },
+    'heic-copies': { type: 'string', default: '3' },
+    'server-root': { type: 'string' },
+    'wasm-threads': { type: 'string' },
   },
 });
 const count = Math.min(100, Math.max(1, Number(opts.count) || 100));
@@ -53,6 +65,11 @@ const rounds = Math.max(1, Number(opts.rounds) || 2);
 const copies = Math.max(1, Number(opts.copies) || 10);
 const pollMs = Math.max(5, Number(opts['poll-ms']) || 20);
 const maxWaitMs = Math.max(0, Number(opts['max-wait']) || 0) * 1000;
+const heicCopies = Math.max(1, Number(opts['heic-copies']) || 3);
+if (opts.only !== undefined && opts.only !== 'heic') throw new Error('--only takes: heic');
+/** Where the measured server is built; the benchmark's own code and inputs stay here. */
+const serverRoot = opts['server-root'] ? resolve(opts['server-root']) : repoRoot;
+const serverEnv = opts['wasm-threads'] ? { WASM_THREADS: opts['wasm-threads'] } : {};
 const log = (...a) => console.log(...a);
 
 // The server's defaults on this machine, matched by the sharp loop: CONCURRENCY images at
@@ -64,7 +81,7 @@ const threadpool = concurrency + 4;
 /** The commit measured, and whether server or shared code had uncommitted changes. */
 function source() {
   const git = (...args) =>
-    spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
+    spawnSync('git', args, { cwd: serverRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
   const dirty = git('status', '--porcelain', '--', 'server', 'shared') !== '';
   return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted server/shared changes' : ''}`;
 }
@@ -118,12 +135,36 @@ async function main() {
   process.env.BENCH_SHARP_IN_FLIGHT = String(concurrency);
   process.env.BENCH_SHARP_CONCURRENCY = '1';
 
-  if (!opts['no-build']) log(`npm run build (${build().toFixed(1)} s)`);
+  if (!opts['no-build'] && !opts['server-root']) log(`npm run build (${build().toFixed(1)} s)`);
   const { builtInPresets } = await import(
-    pathToFileURL(join(repoRoot, 'build/shared/presets/index.js')).href
+    pathToFileURL(join(serverRoot, 'build/shared/presets/index.js')).href
   );
   const preset = builtInPresets.find((p) => p.id === 'web-webp-2048');
   if (!preset) throw new Error('no built-in preset web-webp-2048 in build/shared/presets');
+  const heic = () =>
+    heicHealthRun({
+      serverRoot,
+      fixtures,
+      outDir,
+      preset,
+      concurrency,
+      copies: heicCopies,
+      everyMs: pollMs,
+      env: serverEnv,
+      log,
+    });
+
+  if (opts.only === 'heic') {
+    await waitForQuiet({ maxWaitMs, log });
+    const env = machine();
+    log(`Pixpool server bench, HEIC only — server at ${env.source}, CONCURRENCY=${concurrency}`);
+    const run = await heic();
+    const file = join(outDir, 'server-heic-last.json');
+    const command = `npm run bench:server -- ${process.argv.slice(2).join(' ')}`;
+    writeFileSync(file, JSON.stringify({ date: new Date(), command, machine: env, run }, null, 2));
+    log(`\nwrote ${file}`);
+    return;
+  }
 
   // Always the full cached set of 100 (asking ensureInputs for fewer would rebuild the cache
   // the browser benchmark shares); --count takes the first N.
@@ -158,7 +199,17 @@ async function main() {
   const once =
     (label, more = {}) =>
     () =>
-      serverBatch({ repoRoot, files, root: dir100, preset, concurrency, label, log, ...more });
+      serverBatch({
+        repoRoot: serverRoot,
+        files,
+        root: dir100,
+        preset,
+        concurrency,
+        label,
+        log,
+        env: serverEnv,
+        ...more,
+      });
 
   const sharpRuns = [];
   const serverRuns = [];
@@ -184,12 +235,17 @@ async function main() {
       `${l.upperBoundMs.p95} ms; poll round trip p50 ${l.pollRoundTripMs.p50} ms`,
   );
 
+  log(`\n▶ server with GET /api/health every ${pollMs} ms while converting HEIC`);
+  await waitForQuiet({ maxWaitMs, log });
+  const heicRun = await heic();
+
   let memoryRun;
   if (!opts.quick) {
     log(`\n▶ server, ${tree.length} files (the ${files.length} × ${copies}) + ZIP download`);
     await waitForQuiet({ maxWaitMs, log });
     memoryRun = await serverBatch({
-      repoRoot,
+      repoRoot: serverRoot,
+      env: serverEnv,
       files: tree,
       root: dir1000,
       preset,
@@ -214,7 +270,7 @@ async function main() {
   for (const line of comparisonLines(v, files.length, memoryRun, browser)) log(line);
   log('');
   log("where the server's CPU went while converting (cores; 2 = the whole machine):");
-  for (const r of [...serverRuns, latencyRun, ...(memoryRun ? [memoryRun] : [])]) {
+  for (const r of [...serverRuns, latencyRun, heicRun, ...(memoryRun ? [memoryRun] : [])]) {
     const t = r.serverThreads;
     log(
       `  ${r.label.padEnd(26)} server ${r.serverCores.toFixed(2)} (main thread ` +
@@ -241,6 +297,7 @@ async function main() {
     sharp: sharpRuns,
     server: serverRuns,
     latency: latencyRun,
+    heic: heicRun,
     memory: memoryRun,
   };
   const file = join(outDir, 'server-last.json');

@@ -7,11 +7,15 @@ import { join } from 'node:path';
 import { onCleanup } from '../cleanup.mjs';
 
 /**
- * Starts the server with CONCURRENCY=`concurrency` on a free port (PORT=0; the port is read
- * from its "listening" log line) and resolves once it has answered /api/health.
- * `stop()` sends SIGTERM, then SIGKILL after `graceMs`, and removes the data folder.
+ * Starts the server with CONCURRENCY=`concurrency` (and `env` on top) on a free port (PORT=0;
+ * the port is read from its "listening" log line) and resolves once it has answered
+ * /api/health. `stop()` sends SIGTERM, then SIGKILL after `graceMs`, and removes the data
+ * folder.
  */
-export async function startServer(repoRoot, { concurrency, timeoutMs = 30_000, graceMs = 15_000 }) {
+export async function startServer(
+  repoRoot,
+  { concurrency, env = {}, timeoutMs = 30_000, graceMs = 15_000 },
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'pixpool-bench-'));
   const child = spawn(process.execPath, ['build/server/start.cjs'], {
     cwd: repoRoot,
@@ -24,6 +28,7 @@ export async function startServer(repoRoot, { concurrency, timeoutMs = 30_000, g
       // start.cjs sets UV_THREADPOOL_SIZE = CONCURRENCY + 4 unless it is already larger.
       UV_THREADPOOL_SIZE: '',
       PIXPOOL_API_KEY: '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
