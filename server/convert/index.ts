@@ -5,7 +5,7 @@ import { limits } from '../../shared/limits.js';
 import { carryExif } from '../../shared/metadata/carry.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
 import { checkDimensions } from '../../shared/sniff.js';
-import { causeOf, decodeFailure, encodeFailure } from '../../shared/codec-errors.js';
+import { decodeFailure, encodeFailure } from '../../shared/codec-errors.js';
 import { openSource } from './decode.js';
 import { encode } from './encode.js';
 import { applyResize } from './resize.js';
@@ -76,8 +76,8 @@ export async function convertImage(
     encoded = await encode(pipeline, output, wasm, signal);
   } catch (e) {
     if (signal?.aborted) throw e;
-    // libvips decodes while the pipeline runs: an error from a loader is the input's fault.
-    if (!/save|encode/i.test(causeOf(e))) throw decodeFailure(label, e, size(width, height));
+    const decodeError = await source.decodeError();
+    if (decodeError !== undefined) throw decodeFailure(label, decodeError, size(width, height));
     throw encodeFailure(meta.label, e, size(plan.width, plan.height));
   }
   opts.signal?.throwIfAborted();

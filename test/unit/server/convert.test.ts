@@ -191,6 +191,24 @@ describe('bad input', () => {
     await expect(sharp(Buffer.from(svg)).metadata()).rejects.toThrow(/unsupported image format/);
   });
 
+  it('tells a damaged input from a failing encoder by decoding the input alone', async () => {
+    // The GIF's header reads fine; its pixels break off, which libvips finds mid-pipeline.
+    const gif = await sharp(read('exif-orientation/Landscape_1.jpg')).resize(300).gif().toBuffer();
+    await expect(
+      convertImage(gif.subarray(0, gif.length / 2), settings(webp), opts),
+    ).rejects.toThrow(/^Could not decode GIF: the file is damaged or truncated \(/);
+    // A whole, valid input the encoder cannot write: WebP stops at 16,383 px a side.
+    const wide = await sharp({
+      create: { width: 17000, height: 4, channels: 3, background: '#3a6' },
+    })
+      .png()
+      .toBuffer();
+    const unscaled = settings(webp, { maxWidth: 0, maxHeight: 0 });
+    await expect(convertImage(wide, unscaled, opts)).rejects.toThrow(
+      /^Could not encode WebP at 17000 × 4 px \(/,
+    );
+  });
+
   it('names what a non-image is', async () => {
     const text = new TextEncoder().encode('hello, world\n');
     await expect(convertImage(text, settings(webp), opts)).rejects.toThrow('looks like text');
