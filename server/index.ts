@@ -33,6 +33,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
     url: `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`,
     version,
     concurrency: config.concurrency,
+    wasmThreads: config.wasmThreads,
     threadpool: pool,
     apiKey: config.apiKey !== undefined,
   });

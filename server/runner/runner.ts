@@ -42,6 +42,7 @@ export class Runner {
   #parked = new Map<string, Parked>();
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #retryMs = firstRetryMs;
+  #stopped = false;
 
   constructor(private readonly deps: RunnerDeps) {}
 
@@ -52,6 +53,7 @@ export class Runner {
 
   /** Stops retrying parked jobs (they run again after a restart: their items are pending). */
   stop(): void {
+    this.#stopped = true;
     clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
   }
@@ -59,6 +61,7 @@ export class Runner {
   /** Puts items a stopped server left processing back to pending, queues everything runnable. */
   start(): void {
     const { lifecycle, queue, log } = this.deps;
+    this.#stopped = false;
     const recovered = lifecycle.recover();
     const runnable = this.deps.store.items.runnable();
     for (const job of runnable) queue.enqueue(job);
@@ -82,7 +85,11 @@ export class Runner {
       await this.#convert(job, signal, claim);
     } catch (e) {
       if (isEnvironmentFault(e)) return this.#park(job, claim.attempt, e);
-      this.deps.log.error('job failed unexpectedly', { item: job.itemId, error: String(e) });
+      // The error's name only: a message may quote request data.
+      this.deps.log.error('job failed unexpectedly', {
+        item: job.itemId,
+        error: (e as Error).name,
+      });
       if (claim.attempt === undefined) return;
       try {
         const reason = `The server failed while converting this file (${(e as Error).name})`;
@@ -170,7 +177,7 @@ export class Runner {
   }
 
   #scheduleRetry(): void {
-    if (this.#retryTimer || this.#parked.size === 0) return;
+    if (this.#stopped || this.#retryTimer || this.#parked.size === 0) return;
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
       void this.#retryParked();
@@ -199,7 +206,7 @@ export class Runner {
           blocked = true;
           break;
         }
-        log.error('could not requeue a parked job', { item: itemId, error: String(e) });
+        log.error('could not requeue a parked job', { item: itemId, error: (e as Error).name });
       }
       this.#parked.delete(itemId);
       queue.enqueue(p.job);
