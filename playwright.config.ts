@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-const port = 4173;
+// E2E_PORT lets two checkouts run their suites side by side.
+const port = Number(process.env.E2E_PORT ?? 4173);
 
 // Debian's Chromium: Playwright downloads no browser here. The flags keep it from calling
 // home on a machine with no network (its connections are refused, many at a time).
