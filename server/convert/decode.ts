@@ -10,16 +10,7 @@ export interface Source {
   pipeline: Sharp;
   width: number;
   height: number;
-  /**
-   * Decodes the input alone and gives its error, or undefined when it decodes. libvips
-   * decodes while the whole pipeline runs, so when the pipeline fails this tells an input the
-   * loader refuses from an encoder that failed, without reading the error's text.
-   */
-  decodeError(): Promise<unknown>;
 }
-
-/** Pixels already decoded (on the wasm pool) cannot fail to decode again. */
-const decoded = async (): Promise<unknown> => undefined;
 
 export interface OpenOptions {
   maxInputPixels: number;
@@ -71,7 +62,7 @@ export async function openSource(
       limitInputPixels: maxInputPixels,
       raw: { width, height, channels: 4 },
     });
-    return { pipeline, width, height, decodeError: decoded };
+    return { pipeline, width, height };
   }
   let meta: Metadata;
   try {
@@ -82,17 +73,5 @@ export async function openSource(
   const { width, height } = meta.autoOrient ?? meta;
   if (!width || !height) throw decodeFailure(label, new Error('the header gives no size'));
   // autoOrient() turns the pixels by EXIF Orientation and drops the tag.
-  return {
-    pipeline: sharp(bytes, options).autoOrient(),
-    width,
-    height,
-    // stats() reads every pixel and keeps none of them.
-    decodeError: () =>
-      sharp(bytes, options)
-        .stats()
-        .then(
-          () => undefined,
-          (e: unknown) => e,
-        ),
-  };
+  return { pipeline: sharp(bytes, options).autoOrient(), width, height };
 }

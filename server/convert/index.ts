@@ -71,12 +71,23 @@ export async function convertImage(
   pipeline.toColourspace('srgb');
   if (!meta.alpha) pipeline.flatten({ background: settings.background });
 
+  // The same reads, crop and resize with no encoder at the end: when the pipeline fails, this
+  // tells a damaged input (it fails too) from an encoder that could not write the result,
+  // without reading libvips' text. libvips decodes while the pipeline runs, so the decode
+  // must be repeated the same way (a plain decode of some damaged AVIFs succeeds).
+  const withoutEncoder = pipeline.clone();
   let encoded;
   try {
     encoded = await encode(pipeline, output, wasm, signal);
   } catch (e) {
     if (signal?.aborted) throw e;
-    const decodeError = await source.decodeError();
+    const decodeError = await withoutEncoder
+      .raw()
+      .toBuffer()
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
     if (decodeError !== undefined) throw decodeFailure(label, decodeError, size(width, height));
     throw encodeFailure(meta.label, e, size(plan.width, plan.height));
   }

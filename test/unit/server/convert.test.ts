@@ -197,6 +197,14 @@ describe('bad input', () => {
     await expect(
       convertImage(gif.subarray(0, gif.length / 2), settings(webp), opts),
     ).rejects.toThrow(/^Could not decode GIF: the file is damaged or truncated \(/);
+    // An AVIF damaged inside its frame: a plain decode of it succeeds, the pipeline's does not.
+    const avif = new Uint8Array(
+      await sharp(read('exif-orientation/Landscape_1.jpg')).resize(300).avif().toBuffer(),
+    );
+    for (let i = 0; i < 50; i++) avif[Math.floor(avif.length / 2) + i * 97] ^= 0x55;
+    await expect(convertImage(avif, settings(webp), opts)).rejects.toThrow(
+      /^Could not decode AVIF: the file is damaged or truncated \(/,
+    );
     // A whole, valid input the encoder cannot write: WebP stops at 16,383 px a side.
     const wide = await sharp({
       create: { width: 17000, height: 4, channels: 3, background: '#3a6' },
