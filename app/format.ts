@@ -1,3 +1,6 @@
+import { outputFormats } from '../shared/formats/index.js';
+import type { ConversionSettings } from '../shared/presets/index.js';
+
 /** '1.2 MB' — decimal units, as file managers show them. */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return '—';
@@ -25,4 +28,34 @@ export function formatSaving(before: number, after: number): string {
   if (!before) return '';
   const pct = Math.round(((after - before) / before) * 100);
   return `${pct > 0 ? '+' : pct < 0 ? '−' : ''}${Math.abs(pct)} %`;
+}
+
+/**
+ * A settings summary a person reads as a sentence, e.g. 'WebP at quality 75, fit inside
+ * 2048 × 2048 px, metadata removed'.
+ */
+export function describeSettings(s: ConversionSettings): string {
+  const o = s.output.options as { quality?: number; lossless?: boolean };
+  const label = outputFormats[s.output.format].label;
+  const quality = o.lossless
+    ? 'lossless'
+    : o.quality !== undefined
+      ? `at quality ${o.quality}`
+      : '';
+  const { maxWidth: w, maxHeight: h, fit } = s.resize;
+  const box = `${w || 'any'} × ${h || 'any'} px`;
+  const size =
+    !w && !h
+      ? 'full size'
+      : fit === 'cover'
+        ? `cropped to fill ${box}`
+        : fit === 'exact'
+          ? `stretched to ${box}`
+          : `fit inside ${box}`;
+  const meta = {
+    strip: 'metadata removed',
+    keep: 'metadata kept',
+    'keep-no-gps': 'metadata kept without location',
+  }[s.metadata];
+  return `${[label, quality].filter(Boolean).join(' ')}, ${size}, ${meta}`;
 }

@@ -11,6 +11,15 @@ import {
   type UploadResult,
 } from '../../shared/api.js';
 
+/** The host a server URL names, as a person reads it ('' is the page's own server). */
+export function serverHost(url: string): string {
+  try {
+    return new URL(url || location.origin).host;
+  } catch {
+    return url;
+  }
+}
+
 /** A failed call, with the server's error code and message when it sent one. */
 export class ServerError extends Error {
   constructor(

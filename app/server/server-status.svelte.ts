@@ -1,7 +1,11 @@
 import type { Capabilities } from '../../shared/api.js';
-import { ServerClient } from './client.js';
+import { ServerClient, ServerError } from './client.js';
 
-export type ServerState = 'off' | 'checking' | 'online' | 'offline';
+/**
+ * off: not looked for; absent: the page's own origin is a static host with no server (no
+ * server UI at all, no more polling); offline: a server that was named does not answer.
+ */
+export type ServerState = 'off' | 'checking' | 'online' | 'offline' | 'absent';
 
 /** Watches the configured sync server: a live indicator and the client to use. */
 export class ServerStatus {
@@ -42,6 +46,13 @@ export class ServerStatus {
       this.state = 'online';
       this.error = '';
     } catch (e) {
+      // A static host answers its own /api with 404 or the app's HTML: there is no server.
+      const noApi = (e instanceof ServerError && e.status === 404) || e instanceof SyntaxError;
+      if (client.base === '' && noApi && this.state !== 'online') {
+        this.state = 'absent';
+        clearInterval(this.#timer);
+        return;
+      }
       this.state = 'offline';
       this.error = e instanceof Error ? e.message : String(e);
     }

@@ -46,14 +46,16 @@ export class Queue {
   /** Items that convert (everything but skipped). */
   convertible = $derived(this.items.length - this.counts.skipped);
 
-  settled = $derived(this.counts.done + this.counts.failed + this.counts.cancelled);
-
-  /** 0..1 over convertible items, counting the running ones' partial progress. */
+  /**
+   * 0..1: the convertible files worked through (converted or failed), counting the running
+   * ones' partial progress. Cancelled files are not: after "Cancel all" the bar shows what was
+   * done, not a full bar.
+   */
   progress = $derived.by(() => {
     if (this.convertible === 0) return 0;
     let partial = 0;
     for (const it of this.items) if (it.status === 'processing') partial += it.progress;
-    return Math.min(1, (this.settled + partial) / this.convertible);
+    return Math.min(1, (this.counts.done + this.counts.failed + partial) / this.convertible);
   });
 
   inputBytes = $derived(this.items.reduce((s, it) => s + (it.status === 'done' ? it.size : 0), 0));
@@ -65,12 +67,21 @@ export class Queue {
     return b.elapsedMs + (b.status === 'running' && b.startedAt ? this.now - b.startedAt : 0);
   });
 
-  /** Seconds left, from the rate so far; null until something finished. */
+  /** When the last files settled (ms since epoch), newest last: the measured throughput. */
+  finishes = $state.raw<number[]>([]);
+
+  /**
+   * Seconds left at the rate files finished lately on the path in use (this browser's
+   * workers or the server), so an upload phase or a slow start does not skew it. Null until
+   * two files finished, and while stalled (nothing finished for three times the usual gap).
+   */
   etaSeconds = $derived.by(() => {
-    const done = this.counts.done + this.counts.failed;
     const left = this.counts.pending + this.counts.processing;
-    if (!this.batch || this.batch.status !== 'running' || done === 0 || left === 0) return null;
-    return Math.round(((this.elapsedMs / done) * left) / 1000);
+    const f = this.finishes;
+    if (this.batch?.status !== 'running' || left === 0 || f.length < 2) return null;
+    const gap = (f[f.length - 1] - f[0]) / (f.length - 1);
+    if (this.now - f[f.length - 1] > Math.max(10_000, 3 * gap)) return null;
+    return Math.round((gap * left) / 1000);
   });
 
   visible = $derived.by(() => {
@@ -86,6 +97,7 @@ export class Queue {
 
   /** Replaces the whole queue (a batch loaded or created). */
   load(batch: Batch | null, items: BatchItem[]): void {
+    this.finishes = [];
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- see #byId
     this.#byId = new Map(items.map((it) => [it.id, it]));
     this.batch = batch;
@@ -103,7 +115,22 @@ export class Queue {
 
   /** Adds or replaces items; published within `publishMs`. */
   put(...items: BatchItem[]): void {
-    for (const it of items) this.#byId.set(it.id, it);
+    let finished = 0;
+    for (const it of items) {
+      const was = this.#byId.get(it.id)?.status;
+      if (was !== it.status && (it.status === 'done' || it.status === 'failed')) finished++;
+      this.#byId.set(it.id, it);
+    }
+    if (finished > 0) {
+      const now = Date.now();
+      this.finishes = [...this.finishes, ...Array<number>(finished).fill(now)].slice(-etaWindow);
+    }
+    this.#scheduleFlush();
+  }
+
+  /** Takes items out of the queue; published with the next flush. */
+  remove(ids: readonly string[]): void {
+    for (const id of ids) this.#byId.delete(id);
     this.#scheduleFlush();
   }
 
@@ -135,6 +162,9 @@ export class Queue {
     }, wait);
   }
 }
+
+/** Finishes the ETA's rate is measured over. */
+const etaWindow = 20;
 
 const statusRank: Record<ItemStatus, number> = {
   processing: 0,

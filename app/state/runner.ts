@@ -70,6 +70,7 @@ export class Runner {
   async newBatch(preset: Preset, name = defaultName()): Promise<Batch> {
     // A remote batch left behind keeps its link and is followed again when reopened.
     this.#remote.detach();
+    await this.#dropEmptyDraft();
     const batch: Batch = {
       id: crypto.randomUUID(),
       name,
@@ -224,6 +225,7 @@ export class Runner {
     const batch = await this.store.getBatch(batchId);
     if (!batch) return;
     this.#remote.detach();
+    if (this.queue.batch?.id !== batchId) await this.#dropEmptyDraft();
     // A crash cannot be blamed on a file the server was converting.
     await this.store.recoverInterrupted(batchId, crashed && !batch.remote);
     const items = await this.store.getItems(batchId);
@@ -240,6 +242,24 @@ export class Runner {
       this.#remote.cancelAbandoned();
       this.#pump();
     }
+  }
+
+  /** A draft nobody added files to is not worth a History entry. */
+  async #dropEmptyDraft(): Promise<void> {
+    const cur = this.queue.batch;
+    if (cur?.status === 'draft' && this.queue.all().length === 0) {
+      await this.store.deleteBatch(cur.id);
+    }
+  }
+
+  /**
+   * Takes files out of a draft (they were added by mistake): their records and stored inputs
+   * go. Files of a batch that has started stay; cancel them instead.
+   */
+  async removeItems(ids: readonly string[]): Promise<void> {
+    if (this.queue.batch?.status !== 'draft' || ids.length === 0) return;
+    await this.store.deleteItems(ids);
+    this.queue.remove(ids);
   }
 
   /** Changes how many images convert at once; takes effect at the next dispatch. */

@@ -28,6 +28,8 @@ export interface Store {
   deleteBatch(id: string): Promise<void>;
   putItem(item: BatchItem): Promise<void>;
   putItems(items: BatchItem[]): Promise<void>;
+  /** The items with their inputs and outputs. */
+  deleteItems(ids: readonly string[]): Promise<void>;
   /** In `order`. */
   getItems(batchId: string): Promise<BatchItem[]>;
   getInput(itemId: string): Promise<Blob | undefined>;
@@ -66,6 +68,7 @@ export async function openStore(name = 'pixpool', factory?: IDBFactory): Promise
     deleteBatch: (id) => batches.deleteBatch(db, id),
     putItem: (item) => items.putItems(db, [item]),
     putItems: (list) => items.putItems(db, list),
+    deleteItems: (ids) => items.deleteItems(db, ids),
     getItems: (batchId) => items.getItems(db, batchId),
     getInput: (itemId) => blobs.getInput(db, itemId),
     completeItem: (item, output) => blobs.completeItem(db, item, output),

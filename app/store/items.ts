@@ -109,3 +109,17 @@ export async function recoverInterrupted(
     return changed;
   });
 }
+
+/** Deletes items with their inputs and outputs (files taken out of a draft). */
+export async function deleteItems(db: PixpoolDb, ids: readonly string[]): Promise<void> {
+  const tx = db.transaction(['items', 'inputs', 'outputs'], 'readwrite');
+  await inTransaction(tx, `removing ${ids.length} files`, () =>
+    Promise.all(
+      ids.flatMap((id) => [
+        tx.objectStore('items').delete(id),
+        tx.objectStore('inputs').delete(id),
+        tx.objectStore('outputs').delete(id),
+      ]),
+    ),
+  );
+}

@@ -4,7 +4,15 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { generated, sharedFixtures } from './fixture-tree.js';
-import { addFolder, choosePreset, items, openApp, waitForSettled } from './helpers.js';
+import {
+  addFolder,
+  choosePreset,
+  inSettings,
+  items,
+  openApp,
+  setField,
+  waitForSettled,
+} from './helpers.js';
 
 /** A real PNG whose IHDR claims width × height, with a valid CRC so only the size is wrong. */
 function pngClaiming(width: number, height: number): Buffer {
@@ -59,10 +67,10 @@ test('hostile inputs end as a per-file error or a valid output and the batch fin
 
 test('a file that takes too long fails with a timeout and the batch goes on', async ({ page }) => {
   await openApp(page);
-  await page.locator('#setting-timeout').fill('1');
-  await page.locator('#setting-timeout').press('Enter');
-  await page.locator('#setting-workers').fill('1');
-  await page.locator('#setting-workers').press('Enter');
+  await inSettings(page, async () => {
+    await setField(page, 'setting-timeout', '1');
+    await setField(page, 'setting-workers', '1');
+  });
   // AVIF at the highest effort takes far longer than a second for a 2 MP photo.
   await choosePreset(page, 'modern-avif');
   await page.getByRole('button', { name: 'Edit options' }).click();

@@ -19,11 +19,31 @@ export async function choosePreset(page: Page, presetId: string): Promise<void> 
   await page.locator('#preset-select').selectOption(presetId);
 }
 
-export async function setWorkers(page: Page, n: number): Promise<void> {
-  await page.locator('#setting-workers').fill(String(n));
-  await page.locator('#setting-workers').press('Enter');
-  await page.locator('#setting-workers').blur();
+/** Opens the Settings dialog (the header's "Settings"), runs `fn`, and closes it again. */
+export async function inSettings(page: Page, fn: () => Promise<void>): Promise<void> {
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  await expect(dialog).toBeVisible();
+  await fn();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toBeHidden();
 }
+
+/** Types `value` into the field `#id` and commits it (change event). */
+export async function setField(page: Page, id: string, value: string): Promise<void> {
+  const field = page.locator(`#${id}`);
+  await field.fill(value);
+  await field.press('Enter');
+  await field.blur();
+}
+
+export async function setWorkers(page: Page, n: number): Promise<void> {
+  await inSettings(page, () => setField(page, 'setting-workers', String(n)));
+}
+
+/** The opt-in button that uploads the batch to a server: its words say so. */
+export const uploadButton = (page: Page) =>
+  page.getByRole('button', { name: /^Upload \d+ files? to .+ and convert there$/ });
 
 export async function addFolder(page: Page, dir: string, expected: number): Promise<void> {
   await page.getByLabel('Add folder').setInputFiles(dir);

@@ -10,8 +10,11 @@ import {
   countByStatus,
   downloadZips,
   extractZip,
+  inSettings,
   items,
   openApp,
+  setField,
+  uploadButton,
   waitForSettled,
 } from './helpers.js';
 import { startServer, type RunningServer } from './sync-server.js';
@@ -30,11 +33,23 @@ test('the app offloads a folder to the real server and downloads a ZIP with the 
   const { root, files } = buildTree('offload');
   // The server serves the app too: one origin, as `npm start` runs it.
   await page.goto(server.url);
-  await expect(page.getByTestId('server-state')).toHaveText('Connected');
+  const sent: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/batches')) sent.push(`${r.method()} ${r.url()}`);
+  });
   await choosePreset(page, 'thumbnails-webp-400');
   await addFolder(page, root, files.length);
-  await page.getByRole('button', { name: 'Convert on server' }).click();
+  // The page came from the server, so it offers it, in words that say what happens; nothing
+  // is sent until the click.
+  await expect(page.getByTestId('privacy')).toContainText('Nothing is uploaded unless you choose');
+  const sendable = files.filter((f) => f.kind !== 'non-image').length;
+  await expect(uploadButton(page)).toHaveText(
+    `Upload ${sendable} files to ${new URL(server.url).host} and convert there`,
+  );
+  expect(sent).toEqual([]);
+  await uploadButton(page).click();
   await expect(page.getByTestId('batch-status')).toHaveText('done', { timeout: 150_000 });
+  expect(sent.filter((r) => r.startsWith('PUT')).length).toBe(sendable);
 
   const shown = new Map((await items(page)).map((it) => [it.path, it.status]));
   for (const f of files) {
@@ -61,10 +76,9 @@ test('when the server dies mid-batch the stream reconnects after a restart and m
   servers.push(server);
   const { root, files } = buildPhotoTree('offload-restart', 2);
   await page.goto(server.url);
-  await expect(page.getByTestId('server-state')).toHaveText('Connected');
   await choosePreset(page, 'lossless-png');
   await addFolder(page, root, files.length);
-  await page.getByRole('button', { name: 'Convert on server' }).click();
+  await uploadButton(page).click();
   await expect.poll(async () => (await countByStatus(page)).done ?? 0).toBeGreaterThanOrEqual(2);
 
   await server.kill();
@@ -92,13 +106,15 @@ test('when the server goes away the remaining files can convert in the browser',
   servers.push(server);
   const { root, files } = buildPhotoTree('offload-fallback', 1);
   await openApp(page);
-  await page.locator('#server-url').fill(server.url);
-  await page.locator('#server-url').press('Enter');
-  await page.locator('#server-url').blur();
-  await expect(page.getByTestId('server-state')).toHaveText('Connected');
+  await inSettings(page, async () => {
+    // The page's own host has no server: the fields are folded away until asked for.
+    await page.getByText('Connect to a Pixpool server…').click();
+    await setField(page, 'server-url', server.url);
+    await expect(page.getByTestId('server-state')).toHaveText('Connected');
+  });
   await choosePreset(page, 'lossless-png');
   await addFolder(page, root, files.length);
-  await page.getByRole('button', { name: 'Convert on server' }).click();
+  await uploadButton(page).click();
   await expect.poll(async () => (await countByStatus(page)).done ?? 0).toBeGreaterThanOrEqual(1);
   await server.kill();
   await page.getByRole('button', { name: 'Convert the rest here' }).click({ timeout: 60_000 });

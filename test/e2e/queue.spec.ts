@@ -56,7 +56,10 @@ test('dropped and pasted files join the queue, and one file can convert with its
   await dialog.getByLabel('Quality').fill('50');
   await dialog.getByLabel('Quality').press('Tab');
   await dialog.getByRole('button', { name: 'Use for this file' }).click();
-  await expect(page.locator('[data-path="dropped-2.jpg"]')).toContainText('own settings');
+  // The row says what the file becomes.
+  await expect(page.locator('[data-path="dropped-2.jpg"]')).toContainText(
+    'Own settings: becomes dropped-2.jpg, JPEG at quality 50, fit inside 400 × 400 px',
+  );
 
   await page.getByRole('button', { name: 'Convert' }).click();
   await waitForSettled(page);
