@@ -3,6 +3,7 @@ import { readHeif, ftypBrands } from './headers/bmff.js';
 import { ascii, be32, dimension, has, le16, le32, type HeaderInfo } from './headers/bytes.js';
 import { readJpeg } from './headers/jpeg.js';
 import { readJxl } from './headers/jxl.js';
+import { isCameraRaw, openTiff, readTiff } from './headers/tiff.js';
 import { readWebp } from './headers/webp.js';
 
 export { describeNonImage } from './headers/non-image.js';
@@ -43,6 +44,8 @@ export function sniffFormat(bytes: Uint8Array): FormatId | null {
   const brands = ftypBrands(b);
   if (brands?.some((x) => avifBrands.includes(x))) return 'avif';
   if (brands?.some((x) => heicBrands.includes(x))) return 'heic';
+  // 'II*\0' or 'MM\0*', or BigTIFF's 'II+\0' / 'MM\0+'; camera RAW files share the header.
+  if (openTiff(b)) return isCameraRaw(b) ? null : 'tiff';
   if (ascii(b, 0, 2) === 'BM' && has(b, 14, 4)) {
     const headerSize = le32(b, 14);
     // The pixel data cannot start inside the headers; this rules out text starting with "BM".
@@ -110,6 +113,7 @@ const readers: Record<FormatId, (b: Uint8Array) => HeaderInfo> = {
   jxl: readJxl,
   gif: readGif,
   bmp: readBmp,
+  tiff: readTiff,
 };
 
 /**

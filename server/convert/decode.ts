@@ -24,7 +24,7 @@ function inputOptions(maxInputPixels: number): SharpOptions {
   return {
     limitInputPixels: maxInputPixels,
     failOn: 'error',
-    // The first frame of an animated GIF or WebP, as the app converts.
+    // The first frame of an animated GIF or WebP, the first page of a TIFF, as the app converts.
     pages: 1,
   };
 }

@@ -29,3 +29,13 @@ export const bmp: FormatMeta = {
   extensions: ['bmp', 'dib'],
   alpha: true,
 };
+
+/** Only the first page of a multi-page TIFF is converted. */
+export const tiff: FormatMeta = {
+  id: 'tiff',
+  label: 'TIFF',
+  mimeType: 'image/tiff',
+  extension: 'tif',
+  extensions: ['tif', 'tiff'],
+  alpha: true,
+};

@@ -1,5 +1,5 @@
 import { avif, type AvifOptions } from './avif.js';
-import { bmp, gif, heic } from './decode-only.js';
+import { bmp, gif, heic, tiff } from './decode-only.js';
 import { jpeg, type JpegOptions } from './jpeg.js';
 import { jxl, type JxlOptions } from './jxl.js';
 import { png, type PngOptions } from './png.js';
@@ -27,7 +27,17 @@ export type OutputSettings = {
 export const outputFormats = { webp, jpeg, avif, png, jxl } as const;
 
 /** Every readable format. */
-export const formats: Record<FormatId, FormatMeta> = { jpeg, png, webp, avif, jxl, heic, gif, bmp };
+export const formats: Record<FormatId, FormatMeta> = {
+  jpeg,
+  png,
+  webp,
+  avif,
+  jxl,
+  heic,
+  gif,
+  bmp,
+  tiff,
+};
 
 export const outputFormatIds = Object.keys(outputFormats) as OutputFormatId[];
 

@@ -1,7 +1,7 @@
 import type { OptionSpec } from '../options.js';
 
 /** Every format we can read. */
-export type FormatId = 'jpeg' | 'png' | 'webp' | 'avif' | 'jxl' | 'heic' | 'gif' | 'bmp';
+export type FormatId = 'jpeg' | 'png' | 'webp' | 'avif' | 'jxl' | 'heic' | 'gif' | 'bmp' | 'tiff';
 
 /** Formats we can write. */
 export type OutputFormatId = 'jpeg' | 'png' | 'webp' | 'avif' | 'jxl';

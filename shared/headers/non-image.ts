@@ -1,5 +1,6 @@
 import { ascii, be32, has } from './bytes.js';
 import { ftypBrands } from './bmff.js';
+import { isCameraRaw } from './tiff.js';
 
 // How much of the file the guesses look at: enough for any magic number or an SVG prologue.
 const inspectLength = 4096;
@@ -57,7 +58,7 @@ export function describeNonImage(bytes: Uint8Array): string {
   const b = bytes;
   if (b.length === 0) return 'Empty file (0 bytes)';
   const head = ascii(b, 0, 8);
-  if (head.startsWith('II*\0') || head.startsWith('MM\0*')) return 'TIFF is not supported';
+  if (isCameraRaw(b)) return 'Camera RAW files (CR2, NEF, ARW, DNG…) are not supported';
   if (head.startsWith('%PDF-')) return 'Not an image: looks like a PDF document';
   if (head.startsWith('PK\x03\x04') || head.startsWith('PK\x05\x06')) {
     return 'Not an image: looks like a ZIP archive';

@@ -3,6 +3,7 @@ import { limits } from '../limits.js';
 import { checkDimensions, describeNonImage, readImageInfo, type ImageInfo } from '../sniff.js';
 import { jpegProblem } from './jpeg.js';
 import { pngProblem } from './png.js';
+import { tiffProblem } from './tiff.js';
 
 /**
  * Why the file's structure is broken (a PNG chunk checksum, a JPEG without its end marker),
@@ -12,6 +13,7 @@ import { pngProblem } from './png.js';
 export function structureProblem(format: FormatId, bytes: Uint8Array): string | null {
   if (format === 'png') return pngProblem(bytes);
   if (format === 'jpeg') return jpegProblem(bytes);
+  if (format === 'tiff') return tiffProblem(bytes);
   return null;
 }
 

@@ -85,6 +85,8 @@ test('the built manifest has the required fields and icons of the declared sizes
   expect(m.icons.some((i: { purpose?: string }) => i.purpose?.includes('maskable'))).toBe(true);
   expect(m.file_handlers[0].accept['image/jpeg']).toContain('.jpg');
   expect(m.file_handlers[0].accept['image/heic']).toContain('.heic');
+  expect(m.file_handlers[0].accept['image/tiff']).toEqual(['.tif', '.tiff']);
+  expect(m.share_target.params.files[0].accept).toContain('image/tiff');
   expect(m.share_target).toMatchObject({ method: 'POST', enctype: 'multipart/form-data' });
 });
 

@@ -13,14 +13,19 @@ const wasmDecoders: Partial<Record<FormatId, () => Promise<Decoder>>> = {
   avif: () => import('./avif.js'),
   jxl: () => import('../../../codecs/jxl.js'),
   heic: () => import('../../../codecs/heic.js'),
+  // Plain JavaScript, not wasm: no browser but Safari decodes TIFF.
+  tiff: () => import('./tiff.js'),
 };
 
-/** Whether a wasm decoder exists for the format (GIF and BMP rely on the browser's). */
+/**
+ * Whether a decoder of our own (wasm, or JavaScript for TIFF) exists for the format; GIF and
+ * BMP rely on the browser's.
+ */
 export function hasWasmDecoder(format: FormatId): boolean {
   return format in wasmDecoders;
 }
 
-/** Decodes with the format's wasm decoder; throws for GIF and BMP, which have none. */
+/** Decodes with the format's own decoder; throws for GIF and BMP, which have none. */
 export async function decodeWasm(format: FormatId, bytes: Uint8Array): Promise<Pixels> {
   const load = wasmDecoders[format];
   if (!load) throw new Error(`no ${format} decoder outside the browser`);

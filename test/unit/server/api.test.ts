@@ -24,7 +24,9 @@ describe('health and capabilities', () => {
   it('lists formats and the configured limits', async () => {
     const server = await testServer({ maxFilesPerBatch: 7 });
     const body = await (await server.api('/capabilities')).json();
-    expect(body.inputFormats).toEqual(expect.arrayContaining(['jpeg', 'heic', 'bmp', 'jxl']));
+    expect(body.inputFormats).toEqual(
+      expect.arrayContaining(['jpeg', 'heic', 'bmp', 'jxl', 'tiff']),
+    );
     expect(body.outputFormats).toEqual(['webp', 'jpeg', 'avif', 'png', 'jxl']);
     expect(body.limits).toMatchObject({ maxFilesPerBatch: 7, maxFileBytes: 5 * 1024 * 1024 });
     expect(body.apiKeyRequired).toBe(false);

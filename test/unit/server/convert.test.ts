@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import sharp from 'sharp';
@@ -154,6 +155,67 @@ describe('inputs sharp cannot read here', () => {
   });
 });
 
+describe("TIFF, with libvips' TIFF loader", () => {
+  const photo = () => sharp(read('exif-orientation/Landscape_1.jpg')).resize(300);
+  const png: OutputSettings = { format: 'png', options: { effort: 0, interlace: false } };
+
+  it.each([
+    ['8-bit RGB, LZW', () => photo().tiff({ compression: 'lzw' })],
+    ['16-bit RGB, Deflate', () => photo().toColourspace('rgb16').tiff({ compression: 'deflate' })],
+    ['grey, PackBits', () => photo().greyscale().tiff({ compression: 'packbits' })],
+    ['RGBA, JPEG', () => photo().ensureAlpha(0.5).tiff({ compression: 'lzw' })],
+  ])('converts %s', async (_, make) => {
+    const r = await convertImage(await make().toBuffer(), settings(webp, box), opts);
+    expect([r.inputFormat, r.inputWidth, r.inputHeight, r.width, r.height]).toEqual([
+      'tiff',
+      300,
+      200,
+      300,
+      200,
+    ]);
+    expect((await sharp(r.data).metadata()).format).toBe('webp');
+  });
+
+  it('converts the first page only, turned upright by the Orientation tag', async () => {
+    const page = (colour: string) =>
+      sharp({ create: { width: 30, height: 20, channels: 3, background: colour } })
+        .png()
+        .toBuffer();
+    const pages = await sharp([await page('#d00'), await page('#00d')], {
+      join: { animated: true },
+    })
+      .withMetadata({ orientation: 8 })
+      .tiff({ compression: 'lzw' })
+      .toBuffer();
+    const r = await convertImage(pages, settings(png), opts);
+    expect([r.width, r.height]).toEqual([20, 30]);
+    const { data } = await sharp(r.data).raw().toBuffer({ resolveWithObject: true });
+    expect(Array.from(data.subarray(0, 3))).toEqual([0xdd, 0, 0]);
+  });
+
+  it('runs the same admission: a fax-compressed scan is refused before libvips sees it', async () => {
+    const fax = await photo()
+      .toColourspace('b-w')
+      .threshold()
+      .tiff({ bitdepth: 1, compression: 'ccittfax4' })
+      .toBuffer();
+    // libvips would read it; the app cannot, so neither side converts it.
+    expect((await sharp(fax).stats()).channels).toHaveLength(1);
+    await expect(convertImage(fax, settings(webp), opts)).rejects.toThrow(
+      'Could not decode TIFF: its CCITT Group 4 (fax) compression is not supported',
+    );
+  });
+
+  it('refuses a scan over the pixel limit from its directory, before decoding', async () => {
+    const tiff = await photo().tiff().toBuffer();
+    await expect(
+      convertImage(tiff, settings(webp), { ...opts, maxInputPixels: 50_000 }),
+    ).rejects.toThrow(
+      'Image is 300 × 200 px (0.06 MP), over the 0.05 MP limit; it was not decoded',
+    );
+  });
+});
+
 describe('bad input', () => {
   it('fails each corrupt PngSuite file with a reason, like the app', async () => {
     const dir = path.join(fixtures, 'pngsuite/png');
@@ -182,13 +244,19 @@ describe('bad input', () => {
     ).rejects.toThrow('Image is 1800 × 1200 px (2 MP), over the 1 MP limit; it was not decoded');
   });
 
-  it('keeps libvips loaders we do not need blocked (TIFF, SVG)', async () => {
-    const tiff = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f00' } })
-      .tiff()
-      .toBuffer();
-    await expect(sharp(tiff).metadata()).rejects.toThrow(/unsupported image format/);
+  it('keeps libvips loaders we do not need blocked (SVG, the VIPS format)', async () => {
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"/>';
     await expect(sharp(Buffer.from(svg)).metadata()).rejects.toThrow(/unsupported image format/);
+    const dir = mkdtempSync(path.join(tmpdir(), 'pixpool-vips-'));
+    try {
+      const file = path.join(dir, 'x.v');
+      await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f00' } }).toFile(
+        file,
+      );
+      await expect(sharp(file).metadata()).rejects.toThrow(/not a known file format|unsupported/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('tells a damaged input from a failing encoder by decoding the input alone', async () => {

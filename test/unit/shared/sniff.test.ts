@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { limits } from '../../../shared/limits.js';
+import { buildTiff, entryAt, LONG, setLe32, SHORT } from './tiff-fixture.js';
 import {
   checkDimensions,
   hasPngSignature,
@@ -422,15 +423,132 @@ describe('GIF, BMP and JPEG XL', () => {
   });
 });
 
+describe('TIFF', () => {
+  const photo = () => sharp(fixture('exif-orientation/Landscape_1.jpg')).resize(90);
+
+  it("reads the first page's size from its directory, little- and big-endian, and BigTIFF", async () => {
+    const little = new Uint8Array(await photo().tiff({ compression: 'lzw' }).toBuffer());
+    const big = new Uint8Array(await photo().tiff({ bigtiff: true }).toBuffer());
+    expect(Array.from(little.subarray(0, 4))).toEqual([0x49, 0x49, 42, 0]);
+    expect(Array.from(big.subarray(0, 4))).toEqual([0x49, 0x49, 43, 0]);
+    for (const b of [little, big]) {
+      expect(readImageInfo(b)).toEqual({ format: 'tiff', width: 90, height: 60, orientation: 1 });
+    }
+    const motorola = buildTiff({
+      width: 300,
+      height: 2,
+      photometric: 1,
+      pixels: new Uint8Array(600),
+      bigEndian: true,
+    }).bytes;
+    expect(Buffer.from(motorola.subarray(0, 4)).toString('latin1')).toBe('MM\0*');
+    expect(readImageInfo(motorola)).toEqual({
+      format: 'tiff',
+      width: 300,
+      height: 2,
+      orientation: 1,
+    });
+  });
+
+  it('reads the Orientation tag (274) so a turned scan is planned upright', async () => {
+    const turned = await photo().withMetadata({ orientation: 6 }).tiff().toBuffer();
+    const info = readImageInfo(turned)!;
+    expect(info).toEqual({ format: 'tiff', width: 90, height: 60, orientation: 6 });
+    expect(orientedSize(info.width!, info.height!, info.orientation)).toEqual({
+      width: 60,
+      height: 90,
+    });
+  });
+
+  it('gives the size of the first page of a two-page file', async () => {
+    const page = (w: number, h: number) =>
+      sharp({ create: { width: w, height: h, channels: 3, background: '#888' } })
+        .png()
+        .toBuffer();
+    const pages = await sharp([await page(30, 20), await page(30, 20)], {
+      join: { animated: true },
+    })
+      .tiff()
+      .toBuffer();
+    expect(readImageInfo(pages)).toEqual({ format: 'tiff', width: 30, height: 20, orientation: 1 });
+  });
+
+  it('knows the size before any decoding, so an over-limit scan is refused by its header', () => {
+    const { bytes: b, ifd } = buildTiff({
+      width: 1,
+      height: 1,
+      photometric: 1,
+      pixels: bytes([0]),
+    });
+    setLe32(b, entryAt(b, ifd, 256) + 8, 70_000);
+    setLe32(b, entryAt(b, ifd, 257) + 8, 50_000);
+    const info = readImageInfo(b)!;
+    expect(info).toMatchObject({ format: 'tiff', width: 70_000, height: 50_000 });
+    expect(checkDimensions(info, limits.maxInputPixels, limits.maxDimension)).toBe(
+      'Image is 70000 × 50000 px (3500 MP), over the 268 MP limit',
+    );
+  });
+
+  it('leaves the size unknown, never guessed, when the directory lies outside the file', () => {
+    const { bytes: b } = buildTiff({
+      width: 3,
+      height: 2,
+      photometric: 1,
+      pixels: new Uint8Array(6),
+    });
+    for (const offset of [b.length, b.length - 3, 0xffffffff, 2]) {
+      const moved = new Uint8Array(b);
+      setLe32(moved, 4, offset);
+      expect(readImageInfo(moved), `offset ${offset}`).toEqual({ format: 'tiff', orientation: 1 });
+    }
+    // An entry whose value would sit past the end reads as missing.
+    const { bytes: c, ifd } = buildTiff({
+      width: 3,
+      height: 2,
+      photometric: 1,
+      pixels: new Uint8Array(6),
+      tags: [{ tag: 257, type: LONG, values: [2, 2] }],
+    });
+    setLe32(c, entryAt(c, ifd, 257) + 8, c.length + 100);
+    expect(readImageInfo(c)).toEqual({ format: 'tiff', orientation: 1 });
+  });
+
+  it('skips camera RAW files, whose first directory holds a preview, with a reason', () => {
+    const raw = 'Camera RAW files (CR2, NEF, ARW, DNG…) are not supported';
+    const image = { width: 3, height: 2, photometric: 2, samples: 3, pixels: new Uint8Array(18) };
+    const dng = buildTiff({ ...image, tags: [{ tag: 50706, type: SHORT, values: [1, 4, 0, 0] }] });
+    const nef = buildTiff({ ...image, tags: [{ tag: 254, type: LONG, values: [1] }] });
+    const cfa = buildTiff({ ...image, photometric: 32803 });
+    for (const file of [dng, nef, cfa]) {
+      expect(sniffFormat(file.bytes)).toBeNull();
+      expect(describeNonImage(file.bytes)).toBe(raw);
+    }
+    // A full-resolution first page (NewSubfileType 0) is an ordinary TIFF.
+    const plain = buildTiff({ ...image, tags: [{ tag: 254, type: LONG, values: [0] }] });
+    expect(sniffFormat(plain.bytes)).toBe('tiff');
+    expect(
+      sniffFormat(buildTiff({ ...image, tags: [{ tag: 262, type: SHORT, values: [2] }] }).bytes),
+    ).toBe('tiff');
+  });
+
+  it('does not take a header with another version, or a broken BigTIFF one, for a TIFF', () => {
+    expect(sniffFormat(bytes('II', [41, 0, 8, 0, 0, 0]))).toBeNull();
+    expect(sniffFormat(bytes('II', [43, 0, 4, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0]))).toBeNull();
+    expect(sniffFormat(bytes('II*', [0]))).toBe('tiff');
+    expect(readImageInfo(bytes('II*', [0]))).toEqual({ format: 'tiff', orientation: 1 });
+  });
+});
+
 describe('damaged input', () => {
   const samples = {
     jpeg: fixture('exif-orientation/Portrait_6.jpg'),
     png: fixture('pngsuite/png/basn6a16.png'),
     heic: fixture('heif/example.heic'),
     avif: fixture('heif/example.avif'),
+    tiff: buildTiff({ width: 3, height: 2, photometric: 1, pixels: new Uint8Array(6) }).bytes,
   };
 
-  it('never throws on any prefix of 0..64 bytes of a JPEG, PNG, HEIC or AVIF', () => {
+  it('never throws on any prefix of 0..64 bytes of a JPEG, PNG, HEIC, AVIF or TIFF', () => {
     for (const [format, file] of Object.entries(samples)) {
       for (let length = 0; length <= 64; length++) {
         const cut = file.subarray(0, length);
@@ -457,6 +575,9 @@ describe('damaged input', () => {
       [0, 0, 0, 0x10, ...Buffer.from('ftypavif'), 0, 0, 0, 0],
       [0, 0, 0, 0x10, ...Buffer.from('ftypheic'), 0, 0, 0, 0],
       [...Buffer.from('BM'), 0, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40, 0, 0, 0],
+      [...Buffer.from('II*'), 0, 8, 0, 0, 0],
+      [...Buffer.from('MM'), 0, 42, 0, 0, 0, 8],
+      [...Buffer.from('II+'), 0, 8, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0],
     ];
     for (let seed = 1; seed <= 200; seed++) {
       const junk = noise(seed, seed * 7);
@@ -501,8 +622,11 @@ describe('describeNonImage', () => {
       bytes('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10"/>'),
       'Not an image: looks like an SVG (vector images are not supported)',
     ],
-    ['a little-endian TIFF', bytes('II*', [0, 8, 0, 0, 0]), 'TIFF is not supported'],
-    ['a big-endian TIFF', bytes('MM', [0, 42, 0, 0, 0, 8]), 'TIFF is not supported'],
+    [
+      'a Canon CR2',
+      bytes('II*', [0, 16, 0, 0, 0], 'CR', [2, 0, 0, 0, 0, 0]),
+      'Camera RAW files (CR2, NEF, ARW, DNG…) are not supported',
+    ],
     [
       'a WebM video',
       bytes([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81]),
