@@ -49,9 +49,11 @@ describe('HEIC off the main thread', () => {
     expect(stats.done).toBe(1);
     expect(stats.threadIds).not.toContain(threadId);
     // Far below the decode's own time: the loop only waited for other work, never for it.
+    // Relative to the in-thread decode measured just before, so a loaded machine (the rest
+    // of the suite runs alongside) slows both sides of the comparison alike.
     const maxDelayMs = delay.max / 1e6;
     expect(maxDelayMs, `in-thread decode took ${inThreadMs.toFixed(0)} ms`).toBeLessThan(
-      Math.min(250, inThreadMs / 2),
+      inThreadMs / 2,
     );
   });
 
