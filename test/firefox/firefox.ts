@@ -180,8 +180,9 @@ export function zipEntries(file: string): string[] {
     .filter((l) => l && !l.endsWith('/'));
 }
 
+/** Extracts next to the archive, inside the downloads folder the suite removes at the end. */
 export function extractZip(file: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pixpool-firefox-unzip-'));
+  const dir = mkdtempSync(join(dirname(file), 'unzipped-'));
   execFileSync('unzip', ['-q', file, '-d', dir]);
   return dir;
 }
