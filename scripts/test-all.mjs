@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // The one test command (`npm test`): gets what the tests need that npm cannot install
-// (Debian's Chromium and unzip), then type-checks, checks formatting, runs the unit tests,
-// builds the app and runs the end-to-end tests against the build. Stops at the first failure.
+// (Debian's Chromium, Firefox ESR and unzip), then type-checks, checks formatting, runs the
+// unit tests, builds the app and runs the end-to-end tests against the build: Playwright in
+// Chromium, then the Firefox smoke suite (puppeteer-core). Stops at the first failure before
+// the end-to-end tests; both browser suites run and count.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const firefox = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const out = 'test-results';
 mkdirSync(out, { recursive: true });
 
@@ -26,6 +29,7 @@ function must(cmd, args, env) {
 function ensureSystemPackages() {
   const missing = [];
   if (!existsSync(chromium)) missing.push('chromium');
+  if (!existsSync(firefox)) missing.push('firefox-esr');
   if (!existsSync('/usr/bin/unzip')) missing.push('unzip');
   if (missing.length === 0) return;
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
@@ -36,8 +40,9 @@ function ensureSystemPackages() {
     return;
   }
   console.error(
-    `Missing ${missing.join(' and ')}. Install with \`sudo apt-get install ${missing.join(' ')}\`` +
-      ` (Debian/Ubuntu), or point CHROMIUM_PATH at any Chromium or Chrome binary.`,
+    `Missing ${missing.join(', ')}. Install with \`sudo apt-get install ${missing.join(' ')}\`` +
+      ` (Debian/Ubuntu), or point CHROMIUM_PATH at any Chromium or Chrome binary and` +
+      ` FIREFOX_PATH at any Firefox.`,
   );
   process.exit(1);
 }
@@ -66,6 +71,8 @@ const unit = count(`${out}/unit.json`, (j) => ({
 }));
 let e2e = { passed: 0, failed: 0 };
 let e2eStatus = 0;
+let ff = { passed: 0, failed: 0 };
+let ffStatus = 0;
 if (unitStatus === 0) {
   must('npm', ['run', 'build']);
   e2eStatus = run('npx', ['playwright', 'test', '--reporter=list,json'], {
@@ -75,8 +82,28 @@ if (unitStatus === 0) {
     passed: j.stats.expected,
     failed: j.stats.unexpected + j.stats.flaky,
   }));
+  // The same build in Firefox ESR, served on the port after Playwright's (FIREFOX_PORT).
+  rmSync(`${out}/firefox.json`, { force: true });
+  ffStatus = run('npx', [
+    'vitest',
+    'run',
+    '--config',
+    'test/firefox/vitest.config.ts',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}/firefox.json`,
+  ]);
+  ff = count(`${out}/firefox.json`, (j) => ({
+    passed: j.numPassedTests,
+    failed: j.numFailedTests,
+  }));
+  // A run that died before reporting (no Firefox, a taken port) still counts as a failure.
+  if (ffStatus !== 0 && ff.failed === 0) ff.failed = 1;
 }
 console.log(`\nunit: ${unit.passed} passed, ${unit.failed} failed`);
 console.log(`e2e: ${e2e.passed} passed, ${e2e.failed} failed`);
-console.log(`tests: ${unit.passed + e2e.passed} passed, ${unit.failed + e2e.failed} failed`);
-process.exit(unitStatus || e2eStatus);
+console.log(`firefox: ${ff.passed} passed, ${ff.failed} failed`);
+const passed = unit.passed + e2e.passed + ff.passed;
+const failed = unit.failed + e2e.failed + ff.failed;
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(unitStatus || e2eStatus || ffStatus);

@@ -1,7 +1,10 @@
 import { ascii, be16, be32, dimension, has, type HeaderInfo } from './bytes.js';
 
-interface Box {
+/** One ISO BMFF box (ISO/IEC 14496-12) as found in a buffer. */
+export interface Box {
   type: string;
+  /** Where the box starts (its size field). */
+  start: number;
   /** Where the payload starts (after size, type and any 64-bit size). */
   body: number;
   /** One past the last byte, clipped to the buffer. */
@@ -9,7 +12,7 @@ interface Box {
 }
 
 /** The boxes between `start` and `end`; stops at the first malformed size. */
-function boxes(b: Uint8Array, start: number, end: number): Box[] {
+export function boxes(b: Uint8Array, start: number, end: number): Box[] {
   const out: Box[] = [];
   let o = start;
   while (o + 8 <= end) {
@@ -23,7 +26,12 @@ function boxes(b: Uint8Array, start: number, end: number): Box[] {
       size = end - o; // "extends to the end of the file"
     }
     if (size < header) break;
-    out.push({ type: ascii(b, o + 4, 4), body: o + header, end: Math.min(o + size, end) });
+    out.push({
+      type: ascii(b, o + 4, 4),
+      start: o,
+      body: o + header,
+      end: Math.min(o + size, end),
+    });
     o += size;
   }
   return out;

@@ -1,5 +1,6 @@
 import decodeAvif, { init as initDecoder } from '@jsquash/avif/decode.js';
 import encodeAvif, { init as initEncoder } from '@jsquash/avif/encode.js';
+import { repairAvifContainer } from './avif-container.js';
 import type { AvifOptions } from '../../../shared/formats/index.js';
 import { exactBuffer, ownBuffer, type Pixels } from '../../../codecs/pixels.js';
 
@@ -27,6 +28,16 @@ export async function decode(bytes: Uint8Array): Promise<Pixels> {
   const image = await decodeAvif(exactBuffer(bytes));
   if (!image) throw new Error('libavif returned no image');
   return image;
+}
+
+/**
+ * Decodes after repairing the container (avif-container.ts): what libavif's strict parser
+ * refused and Chromium reads. Throws when there is nothing to repair.
+ */
+export async function decodeRepaired(bytes: Uint8Array): Promise<Pixels> {
+  const repaired = repairAvifContainer(bytes);
+  if (!repaired) throw new Error('nothing in the AVIF container to repair');
+  return decode(repaired);
 }
 
 /** Effort 0..9 (sharp's scale) to libavif speed 10..0. */

@@ -6,15 +6,21 @@ import type { Pixels } from '../../../codecs/pixels.js';
 
 type Decoder = { decode(bytes: Uint8Array): Promise<Pixels> };
 
-const wasmDecoders: Partial<Record<FormatId, () => Promise<Decoder>>> = {
-  jpeg: () => import('./jpeg.js'),
-  png: () => import('./png.js'),
-  webp: () => import('./webp.js'),
-  avif: () => import('./avif.js'),
-  jxl: () => import('../../../codecs/jxl.js'),
-  heic: () => import('../../../codecs/heic.js'),
+// Per format, our own decoders to try in order (after the browser's, see convert.ts). AVIF has
+// a second: the same libavif on a repaired container, for files its strict parser refuses and
+// Chromium reads (Firefox refuses some of those too; avif-container.ts says which).
+const wasmDecoders: Partial<Record<FormatId, (() => Promise<Decoder>)[]>> = {
+  jpeg: [() => import('./jpeg.js')],
+  png: [() => import('./png.js')],
+  webp: [() => import('./webp.js')],
+  avif: [
+    () => import('./avif.js'),
+    async () => ({ decode: (await import('./avif.js')).decodeRepaired }),
+  ],
+  jxl: [() => import('../../../codecs/jxl.js')],
+  heic: [() => import('../../../codecs/heic.js')],
   // Plain JavaScript, not wasm: no browser but Safari decodes TIFF.
-  tiff: () => import('./tiff.js'),
+  tiff: [() => import('./tiff.js')],
 };
 
 /**
@@ -25,11 +31,23 @@ export function hasWasmDecoder(format: FormatId): boolean {
   return format in wasmDecoders;
 }
 
-/** Decodes with the format's own decoder; throws for GIF and BMP, which have none. */
+/**
+ * Decodes with the format's own decoders (wasm, or JavaScript for TIFF), the next one only
+ * when the one before failed; throws the first one's error when none reads the file (it says
+ * most about a damaged file), and throws for GIF and BMP, which have none.
+ */
 export async function decodeWasm(format: FormatId, bytes: Uint8Array): Promise<Pixels> {
-  const load = wasmDecoders[format];
-  if (!load) throw new Error(`no ${format} decoder outside the browser`);
-  return (await load()).decode(bytes);
+  const chain = wasmDecoders[format];
+  if (!chain) throw new Error(`no ${format} decoder outside the browser`);
+  let first: unknown;
+  for (const load of chain) {
+    try {
+      return await (await load()).decode(bytes);
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  throw first;
 }
 
 /** Encodes with the codec the output settings name. */
