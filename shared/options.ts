@@ -17,6 +17,8 @@ export type OptionSpec<T> =
       key: keyof T & string;
       label: string;
       choices: readonly string[];
+      /** What each choice means, in words; the value itself where missing. */
+      choiceLabels?: Readonly<Record<string, string>>;
       help?: string;
     };
 

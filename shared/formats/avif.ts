@@ -1,3 +1,4 @@
+import { qualitySpec, losslessSpec, effortSpec, chromaSpec } from './common-specs.js';
 import type { OutputFormatMeta } from './types.js';
 
 export interface AvifOptions {
@@ -18,14 +19,9 @@ export const avif: OutputFormatMeta<AvifOptions> = {
   // Effort 2 (speed 8): speed 6 costs ~8 s per 2 MP image on one core, too slow for batches.
   defaults: { quality: 50, lossless: false, effort: 2, chromaSubsampling: '4:2:0' },
   specs: [
-    { kind: 'int', key: 'quality', label: 'Quality', min: 0, max: 100 },
-    { kind: 'boolean', key: 'lossless', label: 'Lossless' },
-    { kind: 'int', key: 'effort', label: 'Effort', min: 0, max: 9 },
-    {
-      kind: 'choice',
-      key: 'chromaSubsampling',
-      label: 'Chroma subsampling',
-      choices: ['4:2:0', '4:4:4'],
-    },
+    qualitySpec(),
+    losslessSpec(),
+    effortSpec(0, 9, 'Slower, smaller files; above 4 a batch takes much longer'),
+    chromaSpec(),
   ],
 };

@@ -1,3 +1,4 @@
+import { qualitySpec, chromaSpec, progressiveHelp } from './common-specs.js';
 import type { OutputFormatMeta } from './types.js';
 
 export interface JpegOptions {
@@ -16,13 +17,13 @@ export const jpeg: OutputFormatMeta<JpegOptions> = {
   alpha: false,
   defaults: { quality: 75, progressive: true, chromaSubsampling: '4:2:0' },
   specs: [
-    { kind: 'int', key: 'quality', label: 'Quality', min: 0, max: 100 },
-    { kind: 'boolean', key: 'progressive', label: 'Progressive' },
+    qualitySpec(),
     {
-      kind: 'choice',
-      key: 'chromaSubsampling',
-      label: 'Chroma subsampling',
-      choices: ['4:2:0', '4:4:4'],
+      kind: 'boolean',
+      key: 'progressive',
+      label: 'Progressive',
+      help: `${progressiveHelp}; usually a little smaller`,
     },
+    chromaSpec(),
   ],
 };

@@ -1,3 +1,4 @@
+import { qualitySpec, losslessSpec, effortSpec } from './common-specs.js';
 import type { OutputFormatMeta } from './types.js';
 
 export interface JxlOptions {
@@ -15,9 +16,5 @@ export const jxl: OutputFormatMeta<JxlOptions> = {
   extensions: ['jxl'],
   alpha: true,
   defaults: { quality: 75, lossless: false, effort: 7 },
-  specs: [
-    { kind: 'int', key: 'quality', label: 'Quality', min: 0, max: 100 },
-    { kind: 'boolean', key: 'lossless', label: 'Lossless' },
-    { kind: 'int', key: 'effort', label: 'Effort', min: 1, max: 9 },
-  ],
+  specs: [qualitySpec(), losslessSpec(), effortSpec(1, 9, 'Slower, smaller files')],
 };

@@ -1,3 +1,4 @@
+import { effortSpec, progressiveHelp } from './common-specs.js';
 import type { OutputFormatMeta } from './types.js';
 
 export interface PngOptions {
@@ -15,7 +16,12 @@ export const png: OutputFormatMeta<PngOptions> = {
   alpha: true,
   defaults: { effort: 2, interlace: false },
   specs: [
-    { kind: 'int', key: 'effort', label: 'Effort', min: 0, max: 6 },
-    { kind: 'boolean', key: 'interlace', label: 'Interlace' },
+    effortSpec(0, 6, 'Slower, smaller files; the picture stays the same'),
+    {
+      kind: 'boolean',
+      key: 'interlace',
+      label: 'Interlace',
+      help: `${progressiveHelp}; files are bigger`,
+    },
   ],
 };

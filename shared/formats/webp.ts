@@ -1,3 +1,4 @@
+import { qualitySpec, losslessSpec, effortSpec } from './common-specs.js';
 import type { OutputFormatMeta } from './types.js';
 
 export interface WebpOptions {
@@ -18,9 +19,5 @@ export const webp: OutputFormatMeta<WebpOptions> = {
   // PSNR (−0.01 dB), and it is the method of Chromium's canvas encoder, native code that takes
   // ~0.7× jSquash's time (app/workers/codecs/webp-canvas.ts, docs/BENCHMARKS.md).
   defaults: { quality: 75, lossless: false, effort: 3 },
-  specs: [
-    { kind: 'int', key: 'quality', label: 'Quality', min: 0, max: 100 },
-    { kind: 'boolean', key: 'lossless', label: 'Lossless' },
-    { kind: 'int', key: 'effort', label: 'Effort', min: 0, max: 6 },
-  ],
+  specs: [qualitySpec(), losslessSpec(), effortSpec(0, 6, 'Slower, slightly smaller files')],
 };

@@ -56,15 +56,51 @@ export const resizeDefaults: ResizeOptions = {
 };
 
 export const resizeSpecs: readonly OptionSpec<ResizeOptions>[] = [
-  { kind: 'int', key: 'maxWidth', label: 'Max width', min: 0, max: 65535, help: '0 = no limit' },
-  { kind: 'int', key: 'maxHeight', label: 'Max height', min: 0, max: 65535, help: '0 = no limit' },
-  { kind: 'choice', key: 'fit', label: 'Fit', choices: ['contain', 'cover', 'exact'] },
-  { kind: 'boolean', key: 'enlarge', label: 'Enlarge smaller images' },
+  {
+    kind: 'int',
+    key: 'maxWidth',
+    label: 'Max width',
+    min: 0,
+    max: 65535,
+    help: 'Pixels; 0 = no limit',
+  },
+  {
+    kind: 'int',
+    key: 'maxHeight',
+    label: 'Max height',
+    min: 0,
+    max: 65535,
+    help: 'Pixels; 0 = no limit',
+  },
+  {
+    kind: 'choice',
+    key: 'fit',
+    label: 'Fit',
+    choices: ['contain', 'cover', 'exact'],
+    choiceLabels: {
+      contain: 'Fit inside, keep the whole picture',
+      cover: 'Fill the box, crop the centre',
+      exact: 'Stretch to the exact size',
+    },
+  },
+  {
+    kind: 'boolean',
+    key: 'enlarge',
+    label: 'Enlarge smaller images',
+    help: 'Otherwise an image smaller than the box keeps its size',
+  },
   {
     kind: 'choice',
     key: 'method',
     label: 'Resize method',
     choices: ['auto', 'lanczos3', 'mitchell', 'catrom', 'triangle'],
+    choiceLabels: {
+      auto: 'Automatic (fast, high quality)',
+      lanczos3: 'Lanczos3 (sharpest)',
+      mitchell: 'Mitchell',
+      catrom: 'Catmull-Rom',
+      triangle: 'Triangle (softest)',
+    },
   },
 ];
 

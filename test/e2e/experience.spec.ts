@@ -120,7 +120,8 @@ test('axe finds no accessibility violations in the main states, light and dark',
     await openApp(page);
     await audit('empty');
     await addPhotos(page, [photos[0], damaged]);
-    await audit('draft');
+    await page.getByRole('button', { name: 'Edit options' }).click();
+    await audit('draft, with the preset options open');
     await convertAll(page);
     await audit('done');
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
@@ -191,4 +192,27 @@ test('after Cancel all the counts and the bar show what was converted, not a ful
   await expect(page.getByTestId('announcement')).toHaveText(
     `Batch cancelled: ${done} converted, ${counts.cancelled} cancelled.`,
   );
+});
+
+test('options explain themselves and refuse a wrong value in place, never silently', async ({
+  page,
+}) => {
+  await openApp(page);
+  await choosePreset(page, 'web-webp-2048');
+  await page.getByRole('button', { name: 'Edit options' }).click();
+  const quality = page.locator('#preset-quality');
+  await expect(page.locator('#preset-quality-hint')).toHaveText(
+    'Higher keeps more detail and makes bigger files (0–100)',
+  );
+  await quality.fill('150');
+  await expect(page.locator('#preset-quality-hint')).toHaveText(
+    'Enter a whole number from 0 to 100',
+  );
+  await expect(quality).toHaveAttribute('aria-invalid', 'true');
+  // What was typed stays, and the preset keeps its last good value.
+  await expect(quality).toHaveValue('150');
+  await expect(page.getByTestId('preset-summary')).toContainText('WebP at quality 75');
+  await quality.fill('60');
+  await expect(quality).toHaveAttribute('aria-invalid', 'false');
+  await expect(page.getByTestId('preset-summary')).toContainText('WebP at quality 60');
 });
