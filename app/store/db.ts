@@ -29,7 +29,8 @@ export interface BlobRecord {
 export interface ThumbnailRecord {
   itemId: string;
   batchId: string;
-  blob: Blob;
+  /** Null when the file could not be decoded: the row keeps its placeholder, not tried again. */
+  blob: Blob | null;
   width: number;
   height: number;
 }

@@ -56,7 +56,7 @@ describe('thumbnails', () => {
     expect(await store.putThumbnail(thumb('old-item-0', 'old'))).toBe(true);
     const saved = await store.getThumbnail('old-item-0');
     expect(saved).toMatchObject({ itemId: 'old-item-0', batchId: 'old', width: 192 });
-    expect(await blobBytes(saved?.blob)).toEqual([7]);
+    expect(await blobBytes(saved?.blob ?? undefined)).toEqual([7]);
   });
 
   it('keeps no thumbnail for an item that no longer exists', async () => {
