@@ -43,7 +43,12 @@ export async function decodeFitted(blob: Blob, fit: (full: Size) => Size): Promi
       crop: null,
     }));
     const { width, height } = decoded;
-    return { bitmap: await toBitmap(decoded.image), format, width, height };
+    let bitmap = await toBitmap(decoded.image);
+    // Chromium keeps the orientation it applied as a flag on the bitmap, which a
+    // 'bitmaprenderer' canvas ignores (the compare view showed such photos on their side):
+    // draw it, which turns the pixels themselves.
+    if (orientation !== 1 && decoded.image === bitmap) bitmap = redraw(bitmap);
+    return { bitmap, format, width, height };
   } catch (e) {
     // Chromium reads no HEIC or JPEG XL: the wasm decoder's turn.
     browserError = e;
@@ -58,6 +63,15 @@ export async function decodeFitted(blob: Blob, fit: (full: Size) => Size): Promi
   if (!decoderOrients.has(format)) pixels = orient(pixels, orientation);
   const { width, height } = pixels;
   return { bitmap: await toBitmap(pixels, fit({ width, height })), format, width, height };
+}
+
+function redraw(bitmap: ImageBitmap): ImageBitmap {
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return bitmap;
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return canvas.transferToImageBitmap();
 }
 
 async function toBitmap(image: ImageBitmap | Pixels, size?: Size): Promise<ImageBitmap> {
