@@ -2,6 +2,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { sharedFixtures } from './fixture-tree.js';
 import { openApp, waitForSettled } from './helpers.js';
+import { otherFormats } from './input-formats.js';
 
 const inputs = {
   'Landscape_6.jpg': join(sharedFixtures, 'exif-orientation/Landscape_6.jpg'),
@@ -84,6 +85,40 @@ test('Compare shows the original and the result of JPEG, PNG and HEIC files with
     await expect(page.getByRole('dialog')).toHaveCount(0);
     // Focus goes back to the button that opened it.
     await expect(page.getByRole('button', { name: `Compare ${name}` })).toBeFocused();
+  }
+});
+
+test('every other format the app reads gets a thumbnail and a compare view: GIF, WebP, AVIF, BMP, JPEG XL', async ({
+  page,
+}) => {
+  const files = await otherFormats();
+  await openApp(page);
+  await page.locator('#preset-select').selectOption('thumbnails-webp-400');
+  await page.getByLabel('Add files').setInputFiles(Object.values(files));
+  await expect(page.getByTestId('item')).toHaveCount(5);
+  await page.getByRole('button', { name: 'Convert' }).click();
+  await waitForSettled(page);
+  const labels: Record<string, string> = {
+    'photo.gif': 'GIF',
+    'photo.webp': 'WebP',
+    'photo.avif': 'AVIF',
+    'photo.bmp': 'BMP',
+    'photo.jxl': 'JPEG XL',
+  };
+  for (const [name, label] of Object.entries(labels)) {
+    const row = page.locator(`[data-testid=item][data-path="${name}"]`);
+    await expect(row, name).toHaveAttribute('data-status', 'done');
+    await expect(row.locator('img'), name).toBeVisible();
+    const dialog = await openCompare(page, name);
+    await expect(dialog.getByTestId('compare-before-label')).toContainText(
+      new RegExp(`${label}\\s*300 × 200 px`),
+    );
+    const drawn = await dialog
+      .locator('.stage[data-side=before] canvas')
+      .evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
+    expect(drawn, name).toEqual([300, 200]);
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog')).toHaveCount(0);
   }
 });
 
