@@ -40,9 +40,9 @@ export async function createApp(): Promise<AppContext> {
       settings.timeoutSeconds > 0 ? settings.timeoutSeconds * 1000 : defaultTimeout(job),
     createWorker,
   });
-  const side = new SideWorker({ createWorker, idle: () => pool.hasRoom });
-  const thumbnails = new Thumbnails(store, side);
   const runner = new Runner(store, pool, queue, (m) => notices.error(m));
+  const side = new SideWorker({ createWorker, idle: () => runner.hasIdleWorker });
+  const thumbnails = new Thumbnails(store, side);
   const server = new ServerStatus();
   return { store, queue, runner, settings, pool, side, thumbnails, notices, server };
 }

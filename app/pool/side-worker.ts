@@ -19,7 +19,7 @@ export interface SideJob<T> {
 
 export interface SideWorkerOptions {
   createWorker: () => Worker;
-  /** Whether an 'idle' job may start now (WorkerPool.hasRoom: a conversion slot is free). */
+  /** Whether an 'idle' job may start now (Runner.hasIdleWorker: a conversion slot is free). */
   idle: () => boolean;
   /** How often waiting 'idle' jobs look again while conversions fill the pool. */
   recheckMs?: number;

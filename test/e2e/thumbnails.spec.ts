@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
+import { linkSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedFixtures } from './fixture-tree.js';
+import { generated, sharedFixtures } from './fixture-tree.js';
 import { openApp } from './helpers.js';
 
 const files = {
@@ -81,4 +82,29 @@ test('queue rows show thumbnails of JPEG, PNG and HEIC inputs, made once and kep
     'data-thumbnail',
     'none',
   );
+});
+
+test('only rows on screen ask for thumbnails; scrolling makes the next ones', async ({ page }) => {
+  const root = join(generated, 'thumbs-many');
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  const paths = Array.from({ length: 60 }, (_, i) => {
+    const p = join(root, `f${String(i).padStart(2, '0')}.png`);
+    linkSync(join(sharedFixtures, 'pngsuite/png/basn2c08.png'), p);
+    return p;
+  });
+  await openApp(page);
+  await page.getByLabel('Add files').setInputFiles(paths);
+  await expect(page.getByTestId('item')).toHaveCount(60);
+  await expect(row(page, 'f00.png').locator('img')).toBeVisible();
+  // Let anything else that was going to be made be made.
+  await page.waitForTimeout(1500);
+  const first = await made(page);
+  expect(first).toBeGreaterThan(0);
+  expect(first).toBeLessThan(20);
+  await expect(row(page, 'f59.png').locator('img')).toHaveCount(0);
+
+  await page.locator('.queue').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(row(page, 'f59.png').locator('img')).toBeVisible();
+  expect(await made(page)).toBeLessThan(40);
 });
