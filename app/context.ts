@@ -1,11 +1,13 @@
 import { getContext, setContext } from 'svelte';
 import { defaultTimeout, WorkerPool } from './pool/worker-pool.js';
+import { SideWorker } from './pool/side-worker.js';
 import { openStore, type Store } from './store/index.js';
 import { Queue } from './state/queue.svelte.js';
 import { Runner } from './state/runner.js';
 import { Settings } from './state/settings.svelte.js';
 import { Notices } from './state/notices.svelte.js';
 import { ServerStatus } from './server/server-status.svelte.js';
+import { Thumbnails } from './state/thumbnails.svelte.js';
 
 /** Everything components share; created once in App.svelte. */
 export interface AppContext {
@@ -14,6 +16,9 @@ export interface AppContext {
   runner: Runner;
   settings: Settings;
   pool: WorkerPool;
+  /** Thumbnails and compare previews, beside the pool (pool/side-worker.ts). */
+  side: SideWorker;
+  thumbnails: Thumbnails;
   notices: Notices;
   server: ServerStatus;
 }
@@ -27,16 +32,19 @@ export async function createApp(): Promise<AppContext> {
   await settings.load(store);
   const notices = new Notices();
   const queue = new Queue();
+  const createWorker = () =>
+    new Worker(new URL('./workers/convert.worker.ts', import.meta.url), { type: 'module' });
   const pool = new WorkerPool({
     size: settings.concurrency,
     timeoutMs: (job) =>
       settings.timeoutSeconds > 0 ? settings.timeoutSeconds * 1000 : defaultTimeout(job),
-    createWorker: () =>
-      new Worker(new URL('./workers/convert.worker.ts', import.meta.url), { type: 'module' }),
+    createWorker,
   });
   const runner = new Runner(store, pool, queue, (m) => notices.error(m));
+  const side = new SideWorker({ createWorker, idle: () => runner.hasIdleWorker });
+  const thumbnails = new Thumbnails(store, side);
   const server = new ServerStatus();
-  return { store, queue, runner, settings, pool, notices, server };
+  return { store, queue, runner, settings, pool, side, thumbnails, notices, server };
 }
 
 export function provideApp(ctx: AppContext): void {

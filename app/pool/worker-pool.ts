@@ -64,6 +64,16 @@ export class WorkerPool {
     return this.#slots.filter((s) => s?.current).length;
   }
 
+  /** How many jobs wait for a worker. */
+  get queued(): number {
+    return this.#waiting.length;
+  }
+
+  /** Whether a job given now would start at once: a worker is free and nothing waits. */
+  get hasRoom(): boolean {
+    return this.busy + this.queued < this.#size;
+  }
+
   /** Changes the number of workers; extra idle workers are stopped, busy ones finish first. */
   setSize(size: number): void {
     this.#size = Math.max(1, Math.floor(size));

@@ -46,6 +46,17 @@ export class Runner {
     });
   }
 
+  /**
+   * Whether work beside the batch (thumbnails) may start now: a worker has nothing to convert,
+   * counting the files still on their way from storage (the pool looks free for those few
+   * ms), and no file suspected of crashing the page is converting, which must stay alone to
+   * be blamed rightly (items.ts).
+   */
+  get hasIdleWorker(): boolean {
+    if (this.#inFlight.size >= this.pool.size || !this.pool.hasRoom) return false;
+    return ![...this.#inFlight].some((id) => this.queue.get(id)?.crashed);
+  }
+
   /** True while the current batch converts on a server. */
   get remote(): boolean {
     return Boolean(this.queue.batch?.remote);

@@ -22,11 +22,11 @@ export async function listBatches(db: PixpoolDb): Promise<Batch[]> {
   return (await db.getAllFromIndex('batches', 'createdAt')).reverse();
 }
 
-/** Deletes a batch with its items, inputs and outputs, all or nothing. */
+/** Deletes a batch with its items, inputs, outputs and thumbnails, all or nothing. */
 export async function deleteBatch(db: PixpoolDb, id: string): Promise<void> {
-  const tx = db.transaction(['batches', 'items', 'inputs', 'outputs'], 'readwrite');
+  const tx = db.transaction(['batches', 'items', 'inputs', 'outputs', 'thumbnails'], 'readwrite');
   await inTransaction(tx, `deleting batch ${id}`, async () => {
-    const stores = ['items', 'inputs', 'outputs'] as const;
+    const stores = ['items', 'inputs', 'outputs', 'thumbnails'] as const;
     const keys = await Promise.all(
       stores.map((s) => tx.objectStore(s).index('batchId').getAllKeys(id)),
     );

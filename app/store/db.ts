@@ -21,6 +21,20 @@ export interface BlobRecord {
   blob: Blob;
 }
 
+/**
+ * A queue row's small preview of its input (app/workers/preview.ts), made once and kept, so
+ * a reload shows it without decoding the file again. Its own store, like outputs: listing
+ * items reads none of them.
+ */
+export interface ThumbnailRecord {
+  itemId: string;
+  batchId: string;
+  /** Null when the file could not be decoded: the row keeps its placeholder, not tried again. */
+  blob: Blob | null;
+  width: number;
+  height: number;
+}
+
 export interface PixpoolSchema extends DBSchema {
   batches: { key: string; value: Batch; indexes: { createdAt: number } };
   items: {
@@ -32,11 +46,12 @@ export interface PixpoolSchema extends DBSchema {
   outputs: { key: string; value: BlobRecord; indexes: { batchId: string } };
   settings: { key: string; value: unknown };
   presets: { key: string; value: Preset };
+  thumbnails: { key: string; value: ThumbnailRecord; indexes: { batchId: string } };
 }
 
 export type PixpoolDb = IDBPDatabase<PixpoolSchema>;
 
-export const dbVersion = 1;
+export const dbVersion = 2;
 
 /** Creates the object stores; each `oldVersion` step adds what that version introduced. */
 function upgrade(db: PixpoolDb, oldVersion: number): void {
@@ -49,6 +64,9 @@ function upgrade(db: PixpoolDb, oldVersion: number): void {
     db.createObjectStore('outputs', { keyPath: 'itemId' }).createIndex('batchId', 'batchId');
     db.createObjectStore('settings');
     db.createObjectStore('presets', { keyPath: 'id' });
+  }
+  if (oldVersion < 2) {
+    db.createObjectStore('thumbnails', { keyPath: 'itemId' }).createIndex('batchId', 'batchId');
   }
 }
 

@@ -6,10 +6,13 @@ import { openDatabase } from './db.js';
 import * as items from './items.js';
 import * as presets from './presets.js';
 import * as settings from './settings.js';
+import * as thumbnails from './thumbnails.js';
+import type { ThumbnailRecord } from './db.js';
 
 export { StorageFullError, isQuotaError } from './errors.js';
 export { requestPersistentStorage } from './persistence.js';
 export { addChunkSize } from './items.js';
+export type { ThumbnailRecord } from './db.js';
 
 /**
  * Everything Pixpool keeps between visits. Values are structured-cloned: pass plain objects
@@ -24,11 +27,11 @@ export interface Store {
   getBatch(id: string): Promise<Batch | undefined>;
   /** Newest first. */
   listBatches(): Promise<Batch[]>;
-  /** The batch with its items, inputs and outputs. */
+  /** The batch with its items, inputs, outputs and thumbnails. */
   deleteBatch(id: string): Promise<void>;
   putItem(item: BatchItem): Promise<void>;
   putItems(items: BatchItem[]): Promise<void>;
-  /** The items with their inputs and outputs. */
+  /** The items with their inputs, outputs and thumbnails. */
   deleteItems(ids: readonly string[]): Promise<void>;
   /** In `order`. */
   getItems(batchId: string): Promise<BatchItem[]>;
@@ -37,6 +40,9 @@ export interface Store {
   completeItem(item: BatchItem, output: Blob): Promise<void>;
   getOutput(itemId: string): Promise<Blob | undefined>;
   deleteOutput(itemId: string): Promise<void>;
+  getThumbnail(itemId: string): Promise<ThumbnailRecord | undefined>;
+  /** False (and nothing kept) when the item no longer exists. */
+  putThumbnail(thumbnail: ThumbnailRecord): Promise<boolean>;
   /**
    * 'processing' items, and 'done' ones without output, back to 'pending'; after a crash the
    * 'processing' ones are marked, or failed the second time (items.ts). Returns them.
@@ -74,6 +80,8 @@ export async function openStore(name = 'pixpool', factory?: IDBFactory): Promise
     completeItem: (item, output) => blobs.completeItem(db, item, output),
     getOutput: (itemId) => blobs.getOutput(db, itemId),
     deleteOutput: (itemId) => blobs.deleteOutput(db, itemId),
+    getThumbnail: (itemId) => thumbnails.getThumbnail(db, itemId),
+    putThumbnail: (thumbnail) => thumbnails.putThumbnail(db, thumbnail),
     recoverInterrupted: (batchId, crashed) => items.recoverInterrupted(db, batchId, crashed),
     pruneHistory: (maxAgeMs, now) => batches.pruneHistory(db, maxAgeMs, now),
     getSetting: (key, fallback) => settings.getSetting(db, key, fallback),

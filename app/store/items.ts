@@ -110,16 +110,11 @@ export async function recoverInterrupted(
   });
 }
 
-/** Deletes items with their inputs and outputs (files taken out of a draft). */
+/** Deletes items with their inputs, outputs and thumbnails (files taken out of a draft). */
 export async function deleteItems(db: PixpoolDb, ids: readonly string[]): Promise<void> {
-  const tx = db.transaction(['items', 'inputs', 'outputs'], 'readwrite');
+  const stores = ['items', 'inputs', 'outputs', 'thumbnails'] as const;
+  const tx = db.transaction(stores, 'readwrite');
   await inTransaction(tx, `removing ${ids.length} files`, () =>
-    Promise.all(
-      ids.flatMap((id) => [
-        tx.objectStore('items').delete(id),
-        tx.objectStore('inputs').delete(id),
-        tx.objectStore('outputs').delete(id),
-      ]),
-    ),
+    Promise.all(ids.flatMap((id) => stores.map((s) => tx.objectStore(s).delete(id)))),
   );
 }

@@ -58,7 +58,7 @@ export type StageCallback = (stage: Stage, progress: number) => void;
 
 // libheif applies irot/imir and libjxl the codestream orientation while decoding; the other
 // wasm decoders hand back pixels as stored.
-const decoderOrients: ReadonlySet<FormatId> = new Set(['heic', 'jxl']);
+export const decoderOrients: ReadonlySet<FormatId> = new Set(['heic', 'jxl']);
 
 const size = (w: number, h: number) => `${w} × ${h} px`;
 
@@ -223,7 +223,7 @@ function isBitmap(image: Pixels | ImageBitmap): image is ImageBitmap {
  * PNG's eXIf chunk it leaves at 1, yet Chromium turns such PNGs (measured), so it is read
  * here to give the same upright result on every path.
  */
-function orientationOf(format: FormatId, bytes: Uint8Array, fromHeader: number): number {
+export function orientationOf(format: FormatId, bytes: Uint8Array, fromHeader: number): number {
   if (format !== 'png') return fromHeader;
   const exif = extractExif(bytes, 'png');
   return exif ? exifOrientation(exif) : 1;

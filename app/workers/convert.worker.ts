@@ -1,5 +1,6 @@
 import { expose, transfer } from 'comlink';
 import { convert, type ConvertJob, type ConvertResult, type StageCallback } from './convert.js';
+import { makeThumbnail, renderPreview, type Preview, type Thumbnail } from './preview.js';
 
 const api = {
   /** Converts one image; the output bytes are transferred, not copied. */
@@ -9,6 +10,15 @@ const api = {
     const bytes = await input.arrayBuffer();
     const result = await convert({ ...rest, bytes, blob: input }, onStage);
     return transfer(result, [result.bytes]);
+  },
+  /** A queue row's thumbnail of `input`, at most `longSide` px (preview.ts). */
+  thumbnail(input: Blob, longSide: number): Promise<Thumbnail> {
+    return makeThumbnail(input, longSide);
+  },
+  /** `input` upright for the compare view, at most `maxPixels`; the bitmap is transferred. */
+  async preview(input: Blob, maxPixels: number): Promise<Preview> {
+    const preview = await renderPreview(input, maxPixels);
+    return transfer(preview, [preview.bitmap]);
   },
   /** Lets the pool check that a fresh worker has loaded. */
   ping(): 'pong' {
