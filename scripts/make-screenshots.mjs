@@ -24,7 +24,12 @@ const stop = () => {
 };
 process.on('exit', stop);
 for (let i = 0; ; i++) {
-  if (await fetch(base).then((r) => r.ok).catch(() => false)) break;
+  if (
+    await fetch(base)
+      .then((r) => r.ok)
+      .catch(() => false)
+  )
+    break;
   if (i > 100) throw new Error(`vite preview did not answer on ${base}`);
   await new Promise((r) => setTimeout(r, 100));
 }
