@@ -88,14 +88,7 @@ export async function convert(
 
   begin('decode');
   const bytes = new Uint8Array(req.bytes);
-  const info = admitImage(bytes, req.maxInputPixels);
-  const { format } = info;
-  const label = formats[format].label;
-  const orientation = orientationOf(format, bytes, info.orientation);
-  const header =
-    info.width !== undefined && info.height !== undefined
-      ? orientedSize(info.width, info.height, orientation)
-      : undefined;
+  const { format, label, orientation, header } = admit(bytes, req.maxInputPixels);
   // The same limits on the decoded size, for images whose header gave none.
   let tooLarge: Error | undefined;
   const checkDecoded = (width: number, height: number) => {
@@ -227,6 +220,22 @@ export function orientationOf(format: FormatId, bytes: Uint8Array, fromHeader: n
   if (format !== 'png') return fromHeader;
   const exif = extractExif(bytes, 'png');
   return exif ? exifOrientation(exif) : 1;
+}
+
+/**
+ * The shared admission step (admitImage) plus what every decode path here needs next: the
+ * format's label, the orientation to apply and the upright size the header gives, if any.
+ * Conversions and previews (preview.ts) both start here.
+ */
+export function admit(bytes: Uint8Array, maxInputPixels: number) {
+  const info = admitImage(bytes, maxInputPixels);
+  const { format } = info;
+  const orientation = orientationOf(format, bytes, info.orientation);
+  const header =
+    info.width !== undefined && info.height !== undefined
+      ? orientedSize(info.width, info.height, orientation)
+      : undefined;
+  return { format, label: formats[format].label, orientation, header };
 }
 
 /** Progress is advisory: a failing or closed callback must never fail the conversion. */

@@ -1,11 +1,9 @@
-import { formats, type FormatId } from '../../shared/formats/index.js';
+import type { FormatId } from '../../shared/formats/index.js';
 import { decodeFailure } from '../../shared/codec-errors.js';
 import { limits } from '../../shared/limits.js';
-import { orientedSize } from '../../shared/sniff.js';
-import { admitImage } from '../../shared/structure/index.js';
 import type { Pixels } from '../../codecs/pixels.js';
 import { decodeWasm, hasWasmDecoder } from './codecs/index.js';
-import { decoderOrients, orientationOf } from './convert.js';
+import { admit, decoderOrients } from './convert.js';
 import { drawOnCanvas } from './pipeline/canvas.js';
 import { decodeInBrowser } from './pipeline/decode-browser.js';
 import { orient } from './pipeline/orient.js';
@@ -28,14 +26,7 @@ export interface Fitted {
  */
 export async function decodeFitted(blob: Blob, fit: (full: Size) => Size): Promise<Fitted> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
-  const info = admitImage(bytes, limits.maxInputPixels);
-  const { format } = info;
-  const label = formats[format].label;
-  const orientation = orientationOf(format, bytes, info.orientation);
-  const header =
-    info.width !== undefined && info.height !== undefined
-      ? orientedSize(info.width, info.height, orientation)
-      : undefined;
+  const { format, label, orientation, header } = admit(bytes, limits.maxInputPixels);
   let browserError: unknown;
   try {
     const decoded = await decodeInBrowser(blob, format, orientation, header, (width, height) => ({
