@@ -93,7 +93,8 @@ export function readHeif(b: Uint8Array): HeaderInfo {
   if (!ipco) return {};
   const properties = boxes(b, ipco.body, ipco.end);
   const ipma = inner.find((x) => x.type === 'ipma');
-  const indices = ipma && primary !== undefined ? associations(b, ipma, primary) : [];
+  const indices =
+    ipma && primary !== undefined ? (readIpma(b, ipma).get(primary) ?? []).map((a) => a.index) : [];
 
   const info: HeaderInfo = {};
   let orientation = 1;
@@ -127,11 +128,18 @@ function ispe(b: Uint8Array, p: Box): HeaderInfo {
   return { width: dimension(be32(b, p.body + 4)), height: dimension(be32(b, p.body + 8)) };
 }
 
-/** The 1-based ipco indices associated with `item`, in the order ipma lists them. */
-function associations(b: Uint8Array, ipma: Box, item: number): number[] {
-  if (!has(b, ipma.body, 8)) return [];
+/** One property of an item: its 1-based ipco index, and whether a reader must understand it. */
+export interface Association {
+  index: number;
+  essential: boolean;
+}
+
+/** Every entry of an ipma box (ISO/IEC 23008-12 9.3): item id → its properties, in order. */
+export function readIpma(b: Uint8Array, ipma: Box): Map<number, Association[]> {
+  const out = new Map<number, Association[]>();
+  if (!has(b, ipma.body, 8)) return out;
   const version = b[ipma.body];
-  const wideIndex = (b[ipma.body + 3] & 1) === 1;
+  const wide = (b[ipma.body + 3] & 1) === 1;
   const entries = be32(b, ipma.body + 4);
   let o = ipma.body + 8;
   for (let i = 0; i < entries; i++) {
@@ -140,17 +148,16 @@ function associations(b: Uint8Array, ipma: Box, item: number): number[] {
     const id = idSize === 2 ? be16(b, o) : be32(b, o);
     const count = b[o + idSize];
     o += idSize + 1;
-    const indexSize = wideIndex ? 2 : 1;
-    if (o + count * indexSize > ipma.end) break;
-    if (id === item) {
-      const out: number[] = [];
-      for (let j = 0; j < count; j++) {
-        // The top bit flags the property as essential; the rest is the index.
-        out.push(wideIndex ? be16(b, o + j * 2) & 0x7fff : b[o + j] & 0x7f);
-      }
-      return out;
+    if (o + count * (wide ? 2 : 1) > ipma.end) break;
+    const list: Association[] = [];
+    for (let j = 0; j < count; j++) {
+      // The top bit flags the property as essential; the rest is the index.
+      const v = wide ? be16(b, o + j * 2) : b[o + j];
+      const top = wide ? 0x8000 : 0x80;
+      list.push({ index: v & (top - 1), essential: (v & top) !== 0 });
     }
-    o += count * indexSize;
+    o += count * (wide ? 2 : 1);
+    out.set(id, list);
   }
-  return [];
+  return out;
 }

@@ -1,4 +1,4 @@
-import { boxes, type Box } from '../../../shared/headers/bmff.js';
+import { boxes, readIpma, type Association, type Box } from '../../../shared/headers/bmff.js';
 import { ascii, be16, be32 } from '../../../shared/headers/bytes.js';
 
 // libavif's strict mode (the default; jSquash's decoder sets nothing else) refuses three things
@@ -13,11 +13,6 @@ import { ascii, be16, be32 } from '../../../shared/headers/bytes.js';
 // Rewriting the container repairs all three without touching the AV1 data: `pixi` follows from
 // the item's `av1C`, the alpha item borrows the primary's `ispe`, and `clap` goes, since
 // neither Chromium nor libavif's decoder applies it (both give the whole coded image).
-
-interface Association {
-  index: number;
-  essential: boolean;
-}
 
 interface Item {
   id: number;
@@ -215,32 +210,6 @@ function itemTypes(b: Uint8Array, iinf: Box): Map<number, string> {
     } else if (version === 3 && infe.body + 14 <= infe.end) {
       out.set(be32(b, infe.body + 4), ascii(b, infe.body + 10, 4));
     }
-  }
-  return out;
-}
-
-/** Every entry of one ipma box (ISO/IEC 23008-12 9.3). */
-function readIpma(b: Uint8Array, ipma: Box): Map<number, Association[]> {
-  const out = new Map<number, Association[]>();
-  const version = b[ipma.body];
-  const wide = (b[ipma.body + 3] & 1) === 1;
-  const entries = be32(b, ipma.body + 4);
-  let o = ipma.body + 8;
-  for (let i = 0; i < entries; i++) {
-    const idSize = version < 1 ? 2 : 4;
-    if (o + idSize + 1 > ipma.end) break;
-    const id = idSize === 2 ? be16(b, o) : be32(b, o);
-    const count = b[o + idSize];
-    o += idSize + 1;
-    if (o + count * (wide ? 2 : 1) > ipma.end) break;
-    const list: Association[] = [];
-    for (let j = 0; j < count; j++) {
-      const v = wide ? be16(b, o + j * 2) : b[o + j];
-      const top = wide ? 0x8000 : 0x80;
-      list.push({ index: v & (top - 1), essential: (v & top) !== 0 });
-    }
-    o += count * (wide ? 2 : 1);
-    out.set(id, list);
   }
   return out;
 }
