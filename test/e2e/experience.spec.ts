@@ -62,6 +62,13 @@ test('the page fits 360 and 390 px wide in every state and dialog', async ({ bro
     await check('preset options');
     await addPhotos(page, [...photos, damaged]);
     await check('draft');
+    await page.getByLabel('Preview on').selectOption({ label: 'Landscape_6.jpg' });
+    await expect(page.getByTestId('preview-result')).toHaveAttribute('data-state', 'ready');
+    await check('live preview');
+    await page.getByRole('button', { name: 'Compare preview' }).click();
+    await expect(page.getByRole('dialog').locator('.stage canvas')).toHaveCount(2);
+    await check('preview compare dialog');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
     await page.getByRole('button', { name: /^Settings for Landscape_1/ }).click();
     await check('file settings dialog');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
@@ -76,6 +83,7 @@ test('the page fits 360 and 390 px wide in every state and dialog', async ({ bro
     await check('history dialog');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
     await page.getByRole('button', { name: /^Compare Landscape_1/ }).click();
+    await expect(page.getByRole('dialog').locator('.stage canvas')).toHaveCount(2);
     await check('compare dialog');
     await page.close();
   }
@@ -121,7 +129,9 @@ test('axe finds no accessibility violations in the main states, light and dark',
     await audit('empty');
     await addPhotos(page, [photos[0], damaged]);
     await page.getByRole('button', { name: 'Edit options' }).click();
-    await audit('draft, with the preset options open');
+    await page.getByLabel('Preview on').selectOption({ label: 'Landscape_1.jpg' });
+    await expect(page.getByTestId('preview-result')).toHaveAttribute('data-state', 'ready');
+    await audit('draft, with the preset options and a live preview open');
     await convertAll(page);
     await audit('done');
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
@@ -130,12 +140,30 @@ test('axe finds no accessibility violations in the main states, light and dark',
   }
 });
 
-test('files added by mistake leave a draft: one, the ones shown, or all', async ({ page }) => {
+test('files added by mistake leave a draft: one, the selected, the ones shown, or all', async ({
+  page,
+}) => {
   await openApp(page);
-  await addPhotos(page);
+  const more = ['Landscape_2.jpg', 'Landscape_3.jpg', 'Portrait_2.jpg'].map(photo);
+  await addPhotos(page, [...photos, ...more]);
   const row = page.locator('[data-testid=item][data-path="Portrait_3.jpg"]');
   await row.getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByTestId('item')).toHaveCount(6);
+
+  // Ticked rows, and a shift-click that ticks the run from the last one ticked.
+  await page.getByLabel('Select Landscape_1.jpg').check();
+  await page.getByLabel('Select Landscape_2.jpg').click();
+  await page.getByLabel('Select Portrait_2.jpg').click({ modifiers: ['Shift'] });
+  await page.getByLabel('Select Landscape_1.jpg').uncheck();
+  await page.getByRole('button', { name: 'Remove 3 selected' }).click();
   await expect(page.getByTestId('item')).toHaveCount(3);
+  expect((await items(page)).map((it) => it.path)).toEqual([
+    'Landscape_1.jpg',
+    'Landscape_6.jpg',
+    'Portrait_8.jpg',
+  ]);
+  await expect(page.getByRole('button', { name: /selected/ })).toHaveCount(0);
+
   await page.locator('#queue-search').fill('Landscape');
   await page.getByRole('button', { name: 'Remove the 2 shown' }).click();
   await page.locator('#queue-search').fill('');
