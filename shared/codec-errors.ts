@@ -11,7 +11,14 @@ export function causeOf(e: unknown): string {
   if (e instanceof Error && e.message.includes('unwrap_throw'))
     return 'the decoder rejected the data';
   const text =
-    e instanceof Error ? `${e.name === 'Error' ? '' : e.name + ': '}${e.message}` : String(e);
+    e instanceof Error
+      ? `${e.name === 'Error' ? '' : e.name + ': '}${e.message}`
+      : typeof e === 'object' && e !== null
+        ? // Some Emscripten builds throw plain objects; String() would say "[object Object]".
+          typeof (e as { message?: unknown }).message === 'string'
+          ? (e as { message: string }).message
+          : 'the codec failed without saying why'
+        : String(e);
   const oneLine = text.replace(/\s+/g, ' ').trim() || 'no details';
   return oneLine.length > 160 ? oneLine.slice(0, 159) + '…' : oneLine;
 }

@@ -244,3 +244,26 @@ test('options explain themselves and refuse a wrong value in place, never silent
   await expect(quality).toHaveAttribute('aria-invalid', 'false');
   await expect(page.getByTestId('preset-summary')).toContainText('WebP at quality 60');
 });
+
+test('the More… menu takes focus to its first choice, and Escape or Tab closes it', async ({
+  page,
+}) => {
+  await openApp(page);
+  await addPhotos(page, [photos[0]]);
+  await convertAll(page);
+  const more = page.getByRole('button', { name: 'More…' });
+  const menu = page.getByRole('group', { name: 'More downloads' });
+  await more.focus();
+  await page.keyboard.press('Enter');
+  await expect(menu).toBeVisible();
+  await expect(menu.getByRole('button').first()).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  await expect(more).toBeFocused();
+
+  await page.keyboard.press('Enter');
+  await expect(menu).toBeVisible();
+  const choices = await menu.getByRole('button').count();
+  for (let i = 0; i < choices; i++) await page.keyboard.press('Tab');
+  await expect(menu).toBeHidden();
+});
