@@ -69,8 +69,11 @@ function measure(goal: Goal, p: Probe): number {
 
 const limitOf = (goal: Goal) => (goal.kind === 'size' ? goal.maxBytes : goal.maxScore);
 const passes = (goal: Goal, p: Probe) => measure(goal, p) <= limitOf(goal);
-/** Log bytes: a size curve is close to exponential in quality, so its log is close to a line. */
-const curve = (goal: Goal, v: number) => (goal.kind === 'size' ? Math.log(Math.max(v, 1)) : v);
+/**
+ * Logs: sizes grow close to exponentially with quality and distances fall so, which makes both
+ * logs close to lines for the secant.
+ */
+const curve = (goal: Goal, v: number) => Math.log(Math.max(v, goal.kind === 'size' ? 1 : 1e-9));
 
 /** Where to aim: a little under the limit, in the middle of the accepted band. */
 function aim(goal: Goal): number {
@@ -111,6 +114,7 @@ export async function searchQuality(opts: SearchOptions): Promise<SearchResult> 
   const tried = new Map<number, Probe>();
   let pass: Probe | undefined;
   let fail: Probe | undefined;
+  let lastWidth = Infinity;
 
   const clampQ = (q: number) => Math.min(max, Math.max(min, Math.round(q)));
   // The extreme that passes if anything does: the lowest quality for size, the highest for visual.
@@ -122,7 +126,11 @@ export async function searchQuality(opts: SearchOptions): Promise<SearchResult> 
       const lo = Math.min(pass.quality, fail.quality);
       const hi = Math.max(pass.quality, fail.quality);
       if (hi - lo <= 1) return undefined;
-      let q = Math.round(secant(goal, pass, fail));
+      // A secant keeps cutting from one end of a curved stretch: bisect when the last step
+      // did not halve the bracket.
+      const slow = hi - lo > lastWidth / 2;
+      lastWidth = hi - lo;
+      let q = slow ? NaN : Math.round(secant(goal, pass, fail));
       // Strictly inside the bracket, or the bracket would not shrink.
       if (!Number.isFinite(q) || q <= lo || q >= hi) q = Math.round((lo + hi) / 2);
       return q;
@@ -131,15 +139,27 @@ export async function searchQuality(opts: SearchOptions): Promise<SearchResult> 
       if (fail.quality === extreme) return undefined;
       // The last try: the extreme settles whether the goal can be met at all.
       if (attempts.length === maxAttempts - 1) return extreme;
-      const q = clampQ(extrapolate(goal, fail, !passBelow));
-      return q === fail.quality ? clampQ(fail.quality + (passBelow ? -1 : 1)) : q;
+      return step(fail, !passBelow);
     }
     // Only passes so far: move away from the extreme to spend what the goal allows.
     const p = pass!;
-    const edge = passBelow ? max : min;
-    if (p.quality === edge) return undefined;
-    const q = clampQ(extrapolate(goal, p, passBelow));
-    return q === p.quality ? clampQ(p.quality + (passBelow ? 1 : -1)) : q;
+    if (p.quality === (passBelow ? max : min)) return undefined;
+    return step(p, passBelow);
+  };
+
+  /**
+   * A step from `from` towards the boundary while all probes lie on one side of it: a secant
+   * through the last two probes once there are two (the curve's own slope), else the prior.
+   * At least two points, so a flat stretch of the curve cannot stall the search.
+   */
+  const step = (from: Probe, up: boolean): number => {
+    const other = attempts.length > 1 ? attempts[attempts.length - 2] : undefined;
+    let q = other && other !== from ? secant(goal, other, from) : NaN;
+    if (!Number.isFinite(q) || (up ? q <= from.quality : q >= from.quality)) {
+      q = extrapolate(goal, from, up);
+    }
+    const least = from.quality + (up ? 2 : -2);
+    return clampQ(up ? Math.max(q, least) : Math.min(q, least));
   };
 
   while (attempts.length < maxAttempts) {

@@ -1,0 +1,191 @@
+import { outputFormats, type OutputSettings } from '../formats/index.js';
+import { searchQuality, type Goal, type Probe } from './search.js';
+import type { TargetOptions } from './schema.js';
+
+/**
+ * One conversion's encode step under a target, the same on both sides: the workers and the
+ * server supply the encoder and the metric, this decides what to try and what to keep. It
+ * searches each allowed format (the preset's own first), keeps the smallest file that meets
+ * the target, and for a size cap that no quality meets can step the dimensions down.
+ */
+
+export interface TargetSide {
+  /** Encodes the source, scaled by `scale` (1 = as resized), in `output`: the final bytes. */
+  encode(output: OutputSettings, scale: number): Promise<Uint8Array>;
+  /** The perceptual distance of `encoded` from the source at the same scale (lower is closer). */
+  score(encoded: Uint8Array, output: OutputSettings, scale: number): Promise<number>;
+}
+
+export interface TargetRequest {
+  target: TargetOptions;
+  /** The formats to try with their options; the first is the preset's own. */
+  outputs: readonly OutputSettings[];
+  /** The metric value a visual level allows (levels.ts). */
+  maxScore: number;
+  /** A first quality per format, e.g. what the previous file settled on. */
+  firstGuess?: Partial<Record<OutputSettings['format'], number>>;
+}
+
+/** How one format fared: what it made, or why it could not. */
+export interface FormatTrial {
+  format: OutputSettings['format'];
+  bytes?: number;
+  quality?: number;
+  score?: number;
+  attempts: number;
+  /** Why this format has no result. */
+  failed?: string;
+}
+
+export interface TargetResult {
+  bytes: Uint8Array;
+  /** The settings that made `bytes` (with the chosen quality). */
+  output: OutputSettings;
+  /** 1 unless a size cap made the picture smaller. */
+  scale: number;
+  score?: number;
+  /** Encodes spent over every format. */
+  attempts: number;
+  trials: FormatTrial[];
+}
+
+/** Encodes at most this many times per format: enough to bisect 0–100 to one step. */
+export const maxAttemptsPerFormat = 7;
+/** How far under the limit a result may stop (5 % under a size cap, 10 % under a score). */
+const slack = { size: 0.05, visual: 0.1 };
+/** Size steps down at most this many times, each aiming at the cap from the last miss. */
+const maxShrinkSteps = 4;
+
+/**
+ * The quality option a search can turn, or undefined for lossless settings (PNG, lossless).
+ * From 1: libvips takes 1–100, so the server and the workers search the same range.
+ */
+export function qualityKnob(output: OutputSettings): { min: number; max: number } | undefined {
+  const o = output.options as { quality?: number; lossless?: boolean };
+  if (o.quality === undefined || o.lossless) return undefined;
+  return { min: 1, max: 100 };
+}
+
+const withQuality = (output: OutputSettings, quality: number): OutputSettings =>
+  ({ ...output, options: { ...output.options, quality } }) as OutputSettings;
+
+const kB = (bytes: number) => `${Math.ceil(bytes / 1000)} kB`;
+
+/** Encodes to the target in every allowed format and keeps the smallest that meets it. */
+export async function encodeToTarget(side: TargetSide, req: TargetRequest): Promise<TargetResult> {
+  const trials: FormatTrial[] = [];
+  let best: Omit<TargetResult, 'attempts' | 'trials'> | undefined;
+  let attempts = 0;
+  for (const output of req.outputs) {
+    const r = await encodeOne(side, req, output);
+    attempts += r.trial.attempts;
+    trials.push(r.trial);
+    if (r.result && (!best || r.result.bytes.length < best.bytes.length)) best = r.result;
+  }
+  if (!best) throw new Error(trials.map((t) => t.failed).join('; '));
+  return { ...best, attempts, trials };
+}
+
+async function encodeOne(
+  side: TargetSide,
+  req: TargetRequest,
+  output: OutputSettings,
+): Promise<{ result?: Omit<TargetResult, 'attempts' | 'trials'>; trial: FormatTrial }> {
+  const { target } = req;
+  const label = outputFormats[output.format].label;
+  const knob = qualityKnob(output);
+  let attempts = 0;
+  const made = new Map<string, Uint8Array>();
+  const encode = async (settings: OutputSettings, scale: number) => {
+    attempts++;
+    const bytes = await side.encode(settings, scale);
+    made.set(`${scale} ${JSON.stringify(settings.options)}`, bytes);
+    return bytes;
+  };
+  const done = (settings: OutputSettings, scale: number, score?: number) => {
+    const bytes = made.get(`${scale} ${JSON.stringify(settings.options)}`)!;
+    const quality = (settings.options as { quality?: number }).quality;
+    return {
+      result: { bytes, output: settings, scale, score },
+      trial: {
+        format: output.format,
+        bytes: bytes.length,
+        quality: knob ? quality : undefined,
+        score,
+        attempts,
+      },
+    };
+  };
+  const failed = (why: string) => ({ trial: { format: output.format, attempts, failed: why } });
+
+  if (target.mode === 'quality') {
+    await encode(output, 1);
+    return done(output, 1);
+  }
+
+  if (target.mode === 'visual') {
+    if (!knob) {
+      // Lossless output: nothing to trade, and nothing lost to measure.
+      await encode(output, 1);
+      return done(output, 1, 0);
+    }
+    const goal: Goal = { kind: 'visual', maxScore: req.maxScore, slack: slack.visual };
+    const search = await searchQuality({
+      goal,
+      ...knob,
+      first: req.firstGuess?.[output.format] ?? 80,
+      maxAttempts: maxAttemptsPerFormat,
+      probe: async (quality): Promise<Probe> => {
+        const settings = withQuality(output, quality);
+        const bytes = await encode(settings, 1);
+        return { quality, bytes: bytes.length, score: await side.score(bytes, settings, 1) };
+      },
+    });
+    if (search.best) {
+      return done(withQuality(output, search.best.quality), 1, search.best.score);
+    }
+    const c = search.closest!;
+    return failed(
+      `${label} cannot look that close to the original: at quality ${c.quality} it scores ` +
+        `${c.score!.toFixed(4)}, the level allows ${req.maxScore}`,
+    );
+  }
+
+  // A size cap: search the quality at full size, then step the dimensions down if allowed.
+  const maxBytes = target.maxKB * 1000;
+  const goal: Goal = { kind: 'size', maxBytes, slack: slack.size };
+  let scale = 1;
+  for (let step = 0; ; step++) {
+    let smallest: number;
+    if (!knob) {
+      const bytes = await encode(output, scale);
+      if (bytes.length <= maxBytes) return done(output, scale);
+      smallest = bytes.length;
+    } else {
+      const at = scale;
+      const search = await searchQuality({
+        goal,
+        ...knob,
+        first: req.firstGuess?.[output.format] ?? 75,
+        maxAttempts: maxAttemptsPerFormat,
+        probe: async (quality) => ({
+          quality,
+          bytes: (await encode(withQuality(output, quality), at)).length,
+        }),
+      });
+      if (search.best) return done(withQuality(output, search.best.quality), scale);
+      smallest = search.closest!.bytes;
+    }
+    if (!target.shrink || step === maxShrinkSteps) {
+      const where = knob ? ` at quality ${knob.min}` : '';
+      const size = scale < 1 ? ` at ${Math.round(scale * 100)} % of the size` : '';
+      return failed(
+        `${label} does not fit in ${target.maxKB} kB: the smallest file${where}${size} is ` +
+          `${kB(smallest)} (${Math.round((smallest / maxBytes - 1) * 100)} % over)` +
+          (target.shrink ? '' : '; allow making the picture smaller to fit it'),
+      );
+    }
+    // Bytes follow the pixel count, so the side scales by the root of the ratio, less a margin.
+    scale *= Math.min(0.9, Math.sqrt(maxBytes / smallest) * 0.95);
+  }
+}

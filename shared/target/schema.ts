@@ -1,0 +1,77 @@
+import type { OptionSpec } from '../options.js';
+
+/**
+ * What decides an output's quality. 'quality': the encoder's quality option as set (today's
+ * behaviour, the default). 'size': the highest quality whose file fits in `maxKB`. 'visual':
+ * the lowest quality whose perceptual distance from the resized source stays within `level`.
+ */
+export type TargetMode = 'quality' | 'size' | 'visual';
+
+/** Named visual levels, strictest first; their metric values live in levels.ts. */
+export type VisualLevel = 'lossless' | 'high' | 'web';
+
+/**
+ * One flat record, so the option specs (and the controls drawn from them) validate and show it
+ * like any other option; the fields that do not apply to `mode` are kept but unused.
+ */
+export interface TargetOptions {
+  mode: TargetMode;
+  /** At most this many kilobytes (1,000 bytes) per output file. */
+  maxKB: number;
+  /** When even the lowest quality is over `maxKB`, step the dimensions down instead of failing. */
+  shrink: boolean;
+  level: VisualLevel;
+}
+
+export const targetDefaults: TargetOptions = {
+  mode: 'quality',
+  maxKB: 200,
+  shrink: false,
+  level: 'high',
+};
+
+export const targetSpecs: readonly OptionSpec<TargetOptions>[] = [
+  {
+    kind: 'choice',
+    key: 'mode',
+    label: 'Target',
+    choices: ['quality', 'size', 'visual'],
+    choiceLabels: {
+      quality: 'Quality — the number set for the format',
+      size: 'File size — at most so many kB per image',
+      visual: 'Visual quality — the smallest file that still looks right',
+    },
+  },
+  {
+    kind: 'int',
+    key: 'maxKB',
+    label: 'Largest file',
+    min: 1,
+    max: 100_000,
+    help: 'Kilobytes per image (1 kB = 1,000 bytes)',
+  },
+  {
+    kind: 'boolean',
+    key: 'shrink',
+    label: 'Make the picture smaller when it cannot fit',
+    help: 'Otherwise a file that does not fit at the lowest quality fails',
+  },
+  {
+    kind: 'choice',
+    key: 'level',
+    label: 'Looks',
+    choices: ['lossless', 'high', 'web'],
+    choiceLabels: {
+      lossless: 'Visually lossless — no difference to see, even zoomed in',
+      high: 'High — differences only when looking for them',
+      web: 'Web — small files, fine at screen size',
+    },
+  },
+];
+
+/** The fields a mode uses, for the controls to show. */
+export function targetKeys(mode: TargetMode): (keyof TargetOptions)[] {
+  if (mode === 'size') return ['mode', 'maxKB', 'shrink'];
+  if (mode === 'visual') return ['mode', 'level'];
+  return ['mode'];
+}
