@@ -366,3 +366,20 @@ function makeBmp(bpp: number, width: number, height: number) {
   }
   return { bmp: b, rgba };
 }
+
+describe('options at the ends of their ranges', () => {
+  it('encodes quality 0, which the schema allows and libvips does not take', async () => {
+    for (const format of ['jpeg', 'webp', 'avif'] as const) {
+      const output = {
+        format,
+        options: { ...outputFormats[format].defaults, quality: 0 },
+      } as OutputSettings;
+      const r = await convertImage(
+        read('exif-orientation/Landscape_1.jpg'),
+        settings(output, box),
+        opts,
+      );
+      expect((await sharp(r.data).metadata()).format).toBe(format === 'avif' ? 'heif' : format);
+    }
+  });
+});
