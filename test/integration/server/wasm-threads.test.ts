@@ -81,15 +81,19 @@ describe('wasm codecs in the compiled server', () => {
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
+    const started = performance.now();
     const status = await convert(server.url, { 'large.heic': large }, thumbs);
+    const convertMs = performance.now() - started;
     polling = false;
     await poller;
     expect(status.images.map((i) => [i.status, i.error, i.outputWidth])).toEqual([
       ['done', undefined, 400],
     ]);
-    // The decode alone takes ~0.6–0.8 s here; on the main thread one request would wait that.
+    // The decode alone is most of the conversion (~0.6–0.8 s of it on an idle machine): on the
+    // main thread one request would wait that long. Relative to the conversion's own time, so a
+    // busy machine (CI beside other work) slows both sides alike.
     expect(latencies.length).toBeGreaterThan(10);
-    expect(Math.max(...latencies)).toBeLessThan(250);
+    expect(Math.max(...latencies)).toBeLessThan(Math.max(250, convertMs * 0.35));
     await server.stop();
     expect(server.child.exitCode).toBe(0);
   });
