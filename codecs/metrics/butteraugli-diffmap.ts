@@ -1,0 +1,279 @@
+// One scale of libjxl 0.7's ButteraugliComparator: the reference's bands and masks, kept, and
+// the per-pixel difference map of another image against them (DiffmapPsychoImage, Mask,
+// CombineChannelsToDiffmap). libjxl keeps three channels of AC and DC error; only their sum,
+// with X weighted by xmul, reaches the map, so we accumulate one plane of each.
+import { Blur } from './butteraugli-blur.js';
+import { MaltaScratch, maltaDiffMap } from './butteraugli-malta.js';
+import { opsinDynamics, type Planes3 } from './butteraugli-opsin.js';
+import { psychoPlanes, separateFrequencies, type Psycho } from './butteraugli-psycho.js';
+
+export interface ButteraugliParams {
+  /** Nits of a full-white pixel; butteraugli_main uses 80 for sRGB. */
+  intensityTarget: number;
+  /** Weighs new high-frequency artefacts against lost detail; butteraugli_main uses 0.8. */
+  hfAsymmetry: number;
+  /** Weight of the X (red-green) channel; 1 as calibrated. */
+  xmul: number;
+}
+
+/** What a scale keeps of a reference image. */
+export interface Reference {
+  ps: Psycho;
+  /** The reference's blurred masking activity, compared with the other image's. */
+  blurredMask: Float32Array;
+  /** MaskY and MaskDcY of the reference's masking field, per pixel. */
+  acMask: Float32Array;
+  dcMask: Float32Array;
+}
+
+// std::log(80.0) / std::log(255.0), then 1 / kInternalGoodQualityThreshold.
+const globalScale = Math.fround(1 / Math.fround(17.8 * Math.fround(0.79079917404)));
+
+function maskY(delta: number): number {
+  const c = 2.5485944793 / (0.451936922203 * delta + 0.829591754942);
+  const v = globalScale * (1 + c);
+  return v * v;
+}
+
+function maskDcY(delta: number): number {
+  const c = 0.505054525019 / (3.87449418804 * delta + 0.20025578522);
+  const v = globalScale * (1 + c);
+  return v * v;
+}
+
+/** A scale's scratch planes, reused for every image compared at this size. */
+export class Scale {
+  readonly width: number;
+  readonly height: number;
+  /** Linear RGB of the next image to process; consumed (it becomes XYB, then mf). */
+  readonly rgb: Planes3;
+  readonly #params: ButteraugliParams;
+  readonly #blur: Blur;
+  readonly #malta: MaltaScratch;
+  readonly #ps: Psycho;
+  readonly #spare: Planes3;
+
+  constructor(width: number, height: number, params: ButteraugliParams) {
+    const n = width * height;
+    const plane = () => new Float32Array(n);
+    this.width = width;
+    this.height = height;
+    this.#params = params;
+    this.rgb = [plane(), plane(), plane()];
+    this.#blur = new Blur(width, height);
+    this.#malta = new MaltaScratch(width, height);
+    this.#ps = psychoPlanes(n, this.rgb);
+    this.#spare = [plane(), plane(), plane()];
+  }
+
+  /** The reference's bands and masks, from `rgb` (filled by the caller). */
+  reference(): Reference {
+    const n = this.width * this.height;
+    const plane = () => new Float32Array(n);
+    opsinDynamics(this.rgb, this.#spare, this.#params.intensityTarget, this.#blur);
+    const ps = psychoPlanes(n, [plane(), plane(), plane()]);
+    for (let c = 0; c < 3; c++) ps.mf[c].set(this.rgb[c]);
+    separateFrequencies(ps, this.#blur);
+
+    const blurredMask = plane();
+    this.#maskActivity(ps, blurredMask);
+    const acMask = plane();
+    const dcMask = plane();
+    fuzzyErosion(blurredMask, this.width, this.height, dcMask);
+    for (let i = 0; i < n; i++) {
+      const v = dcMask[i];
+      acMask[i] = maskY(v);
+      dcMask[i] = maskDcY(v);
+    }
+    return { ps, blurredMask, acMask, dcMask };
+  }
+
+  /** The difference map of `rgb` (filled by the caller) against `ref`, in a scratch plane. */
+  diffmap(ref: Reference): Float32Array {
+    const { hfAsymmetry, xmul, intensityTarget } = this.#params;
+    const n = this.width * this.height;
+    const ps = this.#ps;
+    const ps0 = ref.ps;
+    opsinDynamics(this.rgb, this.#spare, intensityTarget, this.#blur);
+    separateFrequencies(ps, this.#blur);
+
+    const [ac, dc, mask] = this.#spare;
+    ac.fill(0);
+    const malta = this.#malta;
+    const sqrtAsym = Math.sqrt(hfAsymmetry);
+    // Weights and norms of DiffmapPsychoImage, in its order.
+    const wUhf = 1.10039032555;
+    maltaDiffMap(
+      ps0.uhf[1],
+      ps.uhf[1],
+      wUhf * hfAsymmetry,
+      wUhf / hfAsymmetry,
+      71.7800275169,
+      true,
+      malta,
+      ac,
+      1,
+    );
+    const wUhfX = 173.5;
+    maltaDiffMap(
+      ps0.uhf[0],
+      ps.uhf[0],
+      wUhfX * hfAsymmetry,
+      wUhfX / hfAsymmetry,
+      5.0,
+      true,
+      malta,
+      ac,
+      xmul,
+    );
+    const wHf = 18.7237414387;
+    maltaDiffMap(
+      ps0.hf[1],
+      ps.hf[1],
+      wHf * sqrtAsym,
+      wHf / sqrtAsym,
+      4498534.45232,
+      false,
+      malta,
+      ac,
+      1,
+    );
+    const wHfX = 6923.99476109;
+    maltaDiffMap(
+      ps0.hf[0],
+      ps.hf[0],
+      wHfX * sqrtAsym,
+      wHfX / sqrtAsym,
+      8051.15833247,
+      false,
+      malta,
+      ac,
+      xmul,
+    );
+    const wMf = 37.0819870399;
+    maltaDiffMap(ps0.mf[1], ps.mf[1], wMf, wMf, 130262059.556, false, malta, ac, 1);
+    const wMfX = 8246.75321353;
+    maltaDiffMap(ps0.mf[0], ps.mf[0], wMfX, wMfX, 1009002.70582, false, malta, ac, xmul);
+
+    // L2DiffAsymmetric (hf), L2Diff (mf) into AC; SetL2Diff (lf) into DC. wmul[c] * 0.8:
+    // L2DiffAsymmetric's own factor.
+    const hfX0gt1 = Math.fround(400 * hfAsymmetry) * 0.8;
+    const hfX0lt1 = Math.fround(400 / hfAsymmetry) * 0.8;
+    const hfY0gt1 = Math.fround(1.50815703118 * hfAsymmetry) * 0.8;
+    const hfY0lt1 = Math.fround(1.50815703118 / hfAsymmetry) * 0.8;
+    const [hx0, hy0] = ps0.hf;
+    const [hx1, hy1] = ps.hf;
+    const [mx0, my0, mb0] = ps0.mf;
+    const [mx1, my1, mb1] = ps.mf;
+    const [lx0, ly0, lb0] = ps0.lf;
+    const [lx1, ly1, lb1] = ps.lf;
+    for (let i = 0; i < n; i++) {
+      const hfx = asymmetric(hx0[i], hx1[i], hfX0gt1, hfX0lt1);
+      const hfy = asymmetric(hy0[i], hy1[i], hfY0gt1, hfY0lt1);
+      const dmx = mx0[i] - mx1[i];
+      const dmy = my0[i] - my1[i];
+      const dmb = mb0[i] - mb1[i];
+      const mfx = 2150.0 * dmx * dmx;
+      const mfy = 10.6195433239 * dmy * dmy;
+      const mfb = 16.2176043152 * dmb * dmb;
+      ac[i] += xmul * (hfx + mfx) + hfy + mfy + mfb;
+      const dlx = lx0[i] - lx1[i];
+      const dly = ly0[i] - ly1[i];
+      const dlb = lb0[i] - lb1[i];
+      dc[i] =
+        xmul * 29.2353797994 * dlx * dlx + 0.844626970982 * dly * dly + 0.703646627719 * dlb * dlb;
+    }
+
+    // Mask's contribution: how differently the two images mask, as Y error.
+    this.#maskActivity(ps, mask);
+    const b0 = ref.blurredMask;
+    for (let i = 0; i < n; i++) {
+      const d = b0[i] - mask[i];
+      ac[i] += 10 * d * d;
+    }
+
+    // CombineChannelsToDiffmap, in the DC plane.
+    const { acMask, dcMask } = ref;
+    for (let i = 0; i < n; i++) dc[i] = Math.sqrt(dc[i] * dcMask[i] + ac[i] * acMask[i]);
+    return dc;
+  }
+
+  /** MaskPsychoImage's activity field, DiffPrecompute'd and blurred, into `out`. */
+  #maskActivity(ps: Psycho, out: Float32Array): void {
+    const [hx, hy] = ps.hf;
+    const [ux, uy] = ps.uhf;
+    const mul = 6.19424080439;
+    const bias = mul * 12.61050594197;
+    const sqrtBias = Math.sqrt(bias);
+    const n = out.length;
+    for (let i = 0; i < n; i++) {
+      const xd = (ux[i] + hx[i]) * 2.5;
+      const yd = uy[i] * 0.4 + hy[i] * 0.4;
+      const activity = Math.sqrt(xd * xd + yd * yd);
+      // The bias makes the square root behave more linearly.
+      out[i] = Math.sqrt(mul * activity + bias) - sqrtBias;
+    }
+    this.#blur.run(out, 2.7, out);
+  }
+}
+
+/** L2DiffAsymmetric for one pixel: a symmetric term, then one for too small or too big. */
+function asymmetric(v0: number, v1: number, w0gt1: number, w0lt1: number): number {
+  const diff = v0 - v1;
+  const fabs0 = Math.abs(v0);
+  const tooSmall = 0.4 * fabs0;
+  const tooBig = fabs0;
+  let v: number;
+  if (v0 < 0) {
+    v = v1 > -tooSmall ? v1 + tooSmall : v1 < -tooBig ? -v1 - tooBig : 0;
+  } else {
+    v = v1 < tooSmall ? tooSmall - v1 : v1 > tooBig ? v1 - tooBig : 0;
+  }
+  return diff * diff * w0gt1 + w0lt1 * v * v;
+}
+
+/**
+ * FuzzyErosion: a weighted mean of the three smallest values among the pixel and its eight
+ * neighbours 3 pixels away, so masking only holds where the surroundings are busy too.
+ */
+function fuzzyErosion(from: Float32Array, width: number, height: number, to: Float32Array): void {
+  const step = 3;
+  for (let y = 0; y < height; y++) {
+    const up = y >= step;
+    const down = y < height - step;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      let min0 = from[i];
+      let min1 = 2 * min0;
+      let min2 = min1;
+      const store = (v: number) => {
+        if (v < min2) {
+          if (v < min0) {
+            min2 = min1;
+            min1 = min0;
+            min0 = v;
+          } else if (v < min1) {
+            min2 = min1;
+            min1 = v;
+          } else {
+            min2 = v;
+          }
+        }
+      };
+      const o = step * width;
+      if (x >= step) {
+        store(from[i - step]);
+        if (up) store(from[i - o - step]);
+        if (down) store(from[i + o - step]);
+      }
+      if (x < width - step) {
+        store(from[i + step]);
+        if (up) store(from[i - o + step]);
+        if (down) store(from[i + o + step]);
+      }
+      if (up) store(from[i - o]);
+      if (down) store(from[i + o]);
+      to[i] = 0.45 * min0 + 0.3 * min1 + 0.25 * min2;
+    }
+  }
+}
