@@ -17,6 +17,8 @@ interface Kernel {
   taps: Float32Array;
   /** Centre and one side, normalised over all taps: the weights away from the edges. */
   half: Float32Array;
+  /** half[1..], padded with zeros to a multiple of 8 (or to 4, for short kernels). */
+  padded: Float32Array;
   /** Per column and per row: 1 / the sum of the taps that fall inside the image. */
   xScale: Float32Array;
   yScale: Float32Array;
@@ -46,9 +48,14 @@ export class Blur {
     let kernel = this.#kernels.get(sigma);
     if (!kernel) {
       const taps = computeKernel(sigma);
+      const half = scaledHalf(taps);
+      const pairs = half.length - 1;
+      const padded = new Float32Array(pairs <= 4 ? 4 : Math.ceil(pairs / 8) * 8);
+      padded.set(half.subarray(1));
       kernel = {
         taps,
-        half: scaledHalf(taps),
+        half,
+        padded,
         xScale: edgeScales(taps, this.#width),
         yScale: edgeScales(taps, this.#height),
       };
@@ -71,18 +78,16 @@ export class Blur {
     const w0 = Math.fround(kernel[2] * scale);
     const w1 = Math.fround(kernel[1] * scale);
     const w2 = Math.fround(kernel[0] * scale);
+    const edge = (row: number, x: number) =>
+      w0 * src[row + x] +
+      w1 * (src[row + mirror(x - 1, w)] + src[row + mirror(x + 1, w)]) +
+      w2 * (src[row + mirror(x - 2, w)] + src[row + mirror(x + 2, w)]);
     for (let y = 0; y < h; y++) {
       const row = y * w;
-      for (let x = 0; x < w; x++) {
-        const i = row + x;
-        if (x >= 2 && x < w - 2) {
-          t[i] = w0 * src[i] + w1 * (src[i - 1] + src[i + 1]) + w2 * (src[i - 2] + src[i + 2]);
-        } else {
-          t[i] =
-            w0 * src[i] +
-            w1 * (src[row + mirror(x - 1, w)] + src[row + mirror(x + 1, w)]) +
-            w2 * (src[row + mirror(x - 2, w)] + src[row + mirror(x + 2, w)]);
-        }
+      for (let x = 0; x < Math.min(2, w); x++) t[row + x] = edge(row, x);
+      for (let x = Math.max(2, w - 2); x < w; x++) t[row + x] = edge(row, x);
+      for (let i = row + 2; i < row + w - 2; i++) {
+        t[i] = w0 * src[i] + w1 * (src[i - 1] + src[i + 1]) + w2 * (src[i - 2] + src[i + 2]);
       }
     }
     for (let y = 0; y < h; y++) {
@@ -98,67 +103,120 @@ export class Blur {
   }
 
   /** Rows: full kernel inside, truncated and renormalised within `radius` of either edge. */
-  #horizontal(
-    src: Float32Array,
-    { taps: kernel, half: k, xScale: edgeScale }: Kernel,
-    out: Float32Array,
-  ): void {
+  #horizontal(src: Float32Array, kernel: Kernel, out: Float32Array): void {
     const w = this.#width;
     const h = this.#height;
-    const r = kernel.length >> 1;
-    const centre = k[0];
+    const { taps, xScale } = kernel;
+    const r = taps.length >> 1;
     for (let y = 0; y < h; y++) {
       const row = y * w;
-      for (let x = 0; x < w; x++) {
-        const i = row + x;
-        if (x >= r && x < w - r) {
-          let sum = centre * src[i];
-          for (let j = 1; j <= r; j++) sum += k[j] * (src[i - j] + src[i + j]);
-          out[i] = sum;
-        } else {
-          const lo = Math.max(0, x - r);
-          const hi = Math.min(w - 1, x + r);
-          let sum = 0;
-          for (let j = lo; j <= hi; j++) sum += src[row + j] * kernel[j - x + r];
-          out[i] = sum * edgeScale[x];
-        }
+      const edge = Math.min(r, w);
+      for (let x = 0; x < edge; x++) out[row + x] = edgeSum(src, row, 1, x, w, taps, xScale[x]);
+      for (let x = Math.max(edge, w - r); x < w; x++) {
+        out[row + x] = edgeSum(src, row, 1, x, w, taps, xScale[x]);
       }
+      if (w > 2 * r) convolve(src, out, row + r, row + w - r, 1, kernel);
     }
   }
 
-  /** Columns, one output row at a time: each tap adds a whole input row. */
-  #vertical(
-    src: Float32Array,
-    { taps: kernel, half: k, yScale: edgeScale }: Kernel,
-    out: Float32Array,
-  ): void {
+  /** Columns, one output row at a time, so every read and write runs along a row. */
+  #vertical(src: Float32Array, kernel: Kernel, out: Float32Array): void {
     const w = this.#width;
     const h = this.#height;
-    const r = kernel.length >> 1;
-    const centre = k[0];
+    const { taps, yScale } = kernel;
+    const r = taps.length >> 1;
     for (let y = 0; y < h; y++) {
       const o = y * w;
       if (y >= r && y < h - r) {
-        for (let x = 0; x < w; x++) out[o + x] = centre * src[o + x];
-        for (let j = 1; j <= r; j++) {
-          const kj = k[j];
-          const a = o - j * w;
-          const b = o + j * w;
-          for (let x = 0; x < w; x++) out[o + x] += kj * (src[a + x] + src[b + x]);
-        }
-      } else {
-        const lo = Math.max(0, y - r);
-        const hi = Math.min(h - 1, y + r);
-        const scale = edgeScale[y];
-        out.fill(0, o, o + w);
-        for (let j = lo; j <= hi; j++) {
-          const kj = kernel[j - y + r] * scale;
-          const a = j * w;
-          for (let x = 0; x < w; x++) out[o + x] += kj * src[a + x];
-        }
+        convolve(src, out, o, o + w, w, kernel);
+        continue;
+      }
+      const lo = Math.max(0, y - r);
+      const hi = Math.min(h - 1, y + r);
+      out.fill(0, o, o + w);
+      for (let j = lo; j <= hi; j++) {
+        const kj = taps[j - y + r] * yScale[y];
+        const a = j * w;
+        for (let x = 0; x < w; x++) out[o + x] += kj * src[a + x];
       }
     }
   }
+}
+
+/** The truncated, renormalised sum at `x` of a row (step 1) or column (step = width). */
+function edgeSum(
+  src: Float32Array,
+  start: number,
+  step: number,
+  x: number,
+  n: number,
+  taps: Float32Array,
+  scale: number,
+): number {
+  const r = taps.length >> 1;
+  let sum = 0;
+  for (let j = Math.max(0, x - r); j <= Math.min(n - 1, x + r); j++) {
+    sum += src[start + j * step] * taps[j - x + r];
+  }
+  return sum * scale;
+}
+
+/**
+ * out[i] = the full kernel around src[i], for i in [from, to), neighbours `step` apart. The
+ * taps go eight (or four) pairs per sweep: whole-kernel expressions spill registers and one
+ * pair per sweep spends its time loading and storing `out`. Past the radius the padded
+ * weights are 0 at offset 0, which adds exact zeros.
+ */
+function convolve(
+  src: Float32Array,
+  out: Float32Array,
+  from: number,
+  to: number,
+  step: number,
+  { half, padded }: Kernel,
+): void {
+  const c = half[0];
+  for (let b = 0; b < padded.length; b += padded.length > 4 ? 8 : 4) {
+    const o1 = tapOffset(padded, b + 1, step);
+    const o2 = tapOffset(padded, b + 2, step);
+    const o3 = tapOffset(padded, b + 3, step);
+    const o4 = tapOffset(padded, b + 4, step);
+    const [k1, k2, k3, k4] = [padded[b], padded[b + 1], padded[b + 2], padded[b + 3]];
+    const first = b === 0;
+    if (padded.length === 4) {
+      for (let i = from; i < to; i++) {
+        out[i] =
+          c * src[i] +
+          k1 * (src[i - o1] + src[i + o1]) +
+          k2 * (src[i - o2] + src[i + o2]) +
+          k3 * (src[i - o3] + src[i + o3]) +
+          k4 * (src[i - o4] + src[i + o4]);
+      }
+      return;
+    }
+    const o5 = tapOffset(padded, b + 5, step);
+    const o6 = tapOffset(padded, b + 6, step);
+    const o7 = tapOffset(padded, b + 7, step);
+    const o8 = tapOffset(padded, b + 8, step);
+    const [k5, k6, k7, k8] = [padded[b + 4], padded[b + 5], padded[b + 6], padded[b + 7]];
+    for (let i = from; i < to; i++) {
+      const sum =
+        k1 * (src[i - o1] + src[i + o1]) +
+        k2 * (src[i - o2] + src[i + o2]) +
+        k3 * (src[i - o3] + src[i + o3]) +
+        k4 * (src[i - o4] + src[i + o4]) +
+        k5 * (src[i - o5] + src[i + o5]) +
+        k6 * (src[i - o6] + src[i + o6]) +
+        k7 * (src[i - o7] + src[i + o7]) +
+        k8 * (src[i - o8] + src[i + o8]);
+      out[i] = first ? c * src[i] + sum : out[i] + sum;
+    }
+  }
+}
+
+/** Offset of tap pair `j` (1-based), or 0 where the padding has no tap. */
+function tapOffset(padded: Float32Array, j: number, step: number): number {
+  return padded[j - 1] === 0 ? 0 : j * step;
 }
 
 /** The kernel's centre and one side, normalised over the whole kernel. */

@@ -233,47 +233,50 @@ function asymmetric(v0: number, v1: number, w0gt1: number, w0lt1: number): numbe
 }
 
 /**
- * FuzzyErosion: a weighted mean of the three smallest values among the pixel and its eight
- * neighbours 3 pixels away, so masking only holds where the surroundings are busy too.
+ * FuzzyErosion: a weighted mean of the three smallest of the pixel and its eight neighbours
+ * 3 pixels away, so masking only holds where the surroundings are busy too. The three
+ * smallest start as (v, 2v, 2v), as libjxl's StoreMin3 does.
  */
 function fuzzyErosion(from: Float32Array, width: number, height: number, to: Float32Array): void {
   const step = 3;
+  const o = step * width;
+  const mins = new Float64Array(3);
   for (let y = 0; y < height; y++) {
     const up = y >= step;
     const down = y < height - step;
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      let min0 = from[i];
-      let min1 = 2 * min0;
-      let min2 = min1;
-      const store = (v: number) => {
-        if (v < min2) {
-          if (v < min0) {
-            min2 = min1;
-            min1 = min0;
-            min0 = v;
-          } else if (v < min1) {
-            min2 = min1;
-            min1 = v;
-          } else {
-            min2 = v;
-          }
-        }
-      };
-      const o = step * width;
+      const v = from[i];
+      mins[0] = v;
+      mins[1] = mins[2] = 2 * v;
       if (x >= step) {
-        store(from[i - step]);
-        if (up) store(from[i - o - step]);
-        if (down) store(from[i + o - step]);
+        storeMin3(from[i - step], mins);
+        if (up) storeMin3(from[i - o - step], mins);
+        if (down) storeMin3(from[i + o - step], mins);
       }
       if (x < width - step) {
-        store(from[i + step]);
-        if (up) store(from[i - o + step]);
-        if (down) store(from[i + o + step]);
+        storeMin3(from[i + step], mins);
+        if (up) storeMin3(from[i - o + step], mins);
+        if (down) storeMin3(from[i + o + step], mins);
       }
-      if (up) store(from[i - o]);
-      if (down) store(from[i + o]);
-      to[i] = 0.45 * min0 + 0.3 * min1 + 0.25 * min2;
+      if (up) storeMin3(from[i - o], mins);
+      if (down) storeMin3(from[i + o], mins);
+      to[i] = 0.45 * mins[0] + 0.3 * mins[1] + 0.25 * mins[2];
     }
+  }
+}
+
+/** Inserts `v` into the sorted three smallest values so far. */
+function storeMin3(v: number, mins: Float64Array): void {
+  if (v >= mins[2]) return;
+  if (v < mins[0]) {
+    mins[2] = mins[1];
+    mins[1] = mins[0];
+    mins[0] = v;
+  } else if (v < mins[1]) {
+    mins[2] = mins[1];
+    mins[1] = v;
+  } else {
+    mins[2] = v;
   }
 }

@@ -67,186 +67,172 @@ export function maltaDiffMap(
     }
   }
 
+  if (hf) maltaLinesHf(diffs, stride, width, height, acc, weight);
+  else maltaLinesLf(diffs, stride, width, height, acc, weight);
+}
+
+// Generated from butteraugli.cc's MaltaUnit offsets; pNy_Nx is the pixel at (x, y) + (Nx, Ny)
+// plus the one at (x, y) - (Nx, Ny) (m for minus), rN is N rows.
+
+/** MaltaUnit(MaltaTagLF): lines of 5 pixels, every other one, across a 9 × 9 window. */
+function maltaLinesLf(
+  d: Float32Array,
+  stride: number,
+  width: number,
+  height: number,
+  acc: Float32Array,
+  weight: number,
+): void {
   const r1 = stride;
   const r2 = 2 * stride;
   const r3 = 3 * stride;
   const r4 = 4 * stride;
-  const unit = hf ? maltaUnitHf : maltaUnitLf;
   for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const at = (y + 4) * stride + 4;
-    for (let x = 0; x < width; x++) acc[row + x] += weight * unit(diffs, at + x, r1, r2, r3, r4);
+    const o = y * width;
+    const start = (y + 4) * stride + 4;
+    for (let x = 0; x < width; x++) {
+      const i = start + x;
+      const c = d[i];
+      // Sums of the pixel pairs opposite each other about the centre, shared between lines.
+      const p0_4 = d[i + 4] + d[i - 4];
+      const p0_2 = d[i + 2] + d[i - 2];
+      const p4_0 = d[i + r4] + d[i - r4];
+      const p2_0 = d[i + r2] + d[i - r2];
+      const p3_3 = d[i + r3 + 3] + d[i - r3 - 3];
+      const p2_2 = d[i + r2 + 2] + d[i - r2 - 2];
+      const p3_m3 = d[i + r3 - 3] + d[i - r3 + 3];
+      const p2_m2 = d[i + r2 - 2] + d[i - r2 + 2];
+      const p4_m1 = d[i + r4 - 1] + d[i - r4 + 1];
+      const p2_m1 = d[i + r2 - 1] + d[i - r2 + 1];
+      const p4_1 = d[i + r4 + 1] + d[i - r4 - 1];
+      const p2_1 = d[i + r2 + 1] + d[i - r2 - 1];
+      const p1_4 = d[i + r1 + 4] + d[i - r1 - 4];
+      const p1_2 = d[i + r1 + 2] + d[i - r1 - 2];
+      const p1_m4 = d[i + r1 - 4] + d[i - r1 + 4];
+      const p1_m2 = d[i + r1 - 2] + d[i - r1 + 2];
+      const p3_2 = d[i + r3 + 2] + d[i - r3 - 2];
+      const p3_m2 = d[i + r3 - 2] + d[i - r3 + 2];
+      const p2_3 = d[i + r2 + 3] + d[i - r2 - 3];
+      const p2_m3 = d[i + r2 - 3] + d[i - r2 + 3];
+      const p2_m4 = d[i + r2 - 4] + d[i - r2 + 4];
+      const p2_4 = d[i + r2 + 4] + d[i - r2 - 4];
+      const p4_2 = d[i + r4 + 2] + d[i - r4 - 2];
+      const p4_m2 = d[i + r4 - 2] + d[i - r4 + 2];
+      const s0 = c + p0_4 + p0_2;
+      const s1 = c + p4_0 + p2_0;
+      const s2 = c + p3_3 + p2_2;
+      const s3 = c + p3_m3 + p2_m2;
+      const s4 = c + p4_m1 + p2_m1;
+      const s5 = c + p4_1 + p2_1;
+      const s6 = c + p1_4 + p1_2;
+      const s7 = c + p1_m4 + p1_m2;
+      const s8 = c + p3_2 + p2_1;
+      const s9 = c + p3_m2 + p2_m1;
+      const s10 = c + p2_3 + p1_2;
+      const s11 = c + p2_m3 + p1_m2;
+      const s12 = c + p2_m4 + p1_m2;
+      const s13 = c + p2_4 + p1_2;
+      const s14 = c + p4_2 + p2_1;
+      const s15 = c + p4_m2 + p2_m1;
+      acc[o + x] +=
+        weight *
+        (s0 * s0 +
+          s1 * s1 +
+          s2 * s2 +
+          s3 * s3 +
+          s4 * s4 +
+          s5 * s5 +
+          s6 * s6 +
+          s7 * s7 +
+          s8 * s8 +
+          s9 * s9 +
+          s10 * s10 +
+          s11 * s11 +
+          s12 * s12 +
+          s13 * s13 +
+          s14 * s14 +
+          s15 * s15);
+    }
   }
 }
 
-// MaltaUnit(MaltaTagLF): the 16 line sums over a 9×9 window, every other pixel.
-function maltaUnitLf(
+/** MaltaUnit(MaltaTag): lines of 7 or 9 pixels. libjxl lists four of them twice; they count
+ * twice here too. */
+function maltaLinesHf(
   d: Float32Array,
-  i: number,
-  r1: number,
-  r2: number,
-  r3: number,
-  r4: number,
-): number {
-  const c = d[i];
-  const s0 = c + d[i - 4] + d[i - 2] + d[i + 2] + d[i + 4];
-  const s1 = c + d[i - r4] + d[i - r2] + d[i + r2] + d[i + r4];
-  const s2 = c + d[i - r3 - 3] + d[i - r2 - 2] + d[i + r2 + 2] + d[i + r3 + 3];
-  const s3 = c + d[i - r3 + 3] + d[i - r2 + 2] + d[i + r2 - 2] + d[i + r3 - 3];
-  const s4 = c + d[i - r4 + 1] + d[i - r2 + 1] + d[i + r2 - 1] + d[i + r4 - 1];
-  const s5 = c + d[i - r4 - 1] + d[i - r2 - 1] + d[i + r2 + 1] + d[i + r4 + 1];
-  const s6 = c + d[i - r1 - 4] + d[i - r1 - 2] + d[i + r1 + 2] + d[i + r1 + 4];
-  const s7 = c + d[i + r1 - 4] + d[i + r1 - 2] + d[i - r1 + 2] + d[i - r1 + 4];
-  const s8 = c + d[i - r3 - 2] + d[i - r2 - 1] + d[i + r2 + 1] + d[i + r3 + 2];
-  const s9 = c + d[i - r3 + 2] + d[i - r2 + 1] + d[i + r2 - 1] + d[i + r3 - 2];
-  const s10 = c + d[i - r2 - 3] + d[i - r1 - 2] + d[i + r1 + 2] + d[i + r2 + 3];
-  const s11 = c + d[i - r2 + 3] + d[i - r1 + 2] + d[i + r1 - 2] + d[i + r2 - 3];
-  const s12 = c + d[i + r2 - 4] + d[i + r1 - 2] + d[i - r1 + 2] + d[i - r2 + 4];
-  const s13 = c + d[i - r2 - 4] + d[i - r1 - 2] + d[i + r1 + 2] + d[i + r2 + 4];
-  const s14 = c + d[i - r4 - 2] + d[i - r2 - 1] + d[i + r2 + 1] + d[i + r4 + 2];
-  const s15 = c + d[i - r4 + 2] + d[i - r2 + 1] + d[i + r2 - 1] + d[i + r4 - 2];
-  return (
-    s0 * s0 +
-    s1 * s1 +
-    s2 * s2 +
-    s3 * s3 +
-    s4 * s4 +
-    s5 * s5 +
-    s6 * s6 +
-    s7 * s7 +
-    s8 * s8 +
-    s9 * s9 +
-    s10 * s10 +
-    s11 * s11 +
-    s12 * s12 +
-    s13 * s13 +
-    s14 * s14 +
-    s15 * s15
-  );
-}
-
-// MaltaUnit(MaltaTag). libjxl lists four of its lines twice; they count twice here too.
-function maltaUnitHf(
-  d: Float32Array,
-  i: number,
-  r1: number,
-  r2: number,
-  r3: number,
-  r4: number,
-): number {
-  const c = d[i];
-  const s0 =
-    c + d[i - 4] + d[i - 3] + d[i - 2] + d[i - 1] + d[i + 1] + d[i + 2] + d[i + 3] + d[i + 4];
-  const s1 =
-    c +
-    d[i - r4] +
-    d[i - r3] +
-    d[i - r2] +
-    d[i - r1] +
-    d[i + r1] +
-    d[i + r2] +
-    d[i + r3] +
-    d[i + r4];
-  const s2 =
-    c +
-    d[i - r3 - 3] +
-    d[i - r2 - 2] +
-    d[i - r1 - 1] +
-    d[i + r1 + 1] +
-    d[i + r2 + 2] +
-    d[i + r3 + 3];
-  const s3 =
-    c +
-    d[i - r3 + 3] +
-    d[i - r2 + 2] +
-    d[i - r1 + 1] +
-    d[i + r1 - 1] +
-    d[i + r2 - 2] +
-    d[i + r3 - 3];
-  const s4 =
-    c +
-    d[i - r4 + 1] +
-    d[i - r3 + 1] +
-    d[i - r2 + 1] +
-    d[i - r1] +
-    d[i + r1] +
-    d[i + r2 - 1] +
-    d[i + r3 - 1] +
-    d[i + r4 - 1];
-  const s5 =
-    c +
-    d[i - r4 - 1] +
-    d[i - r3 - 1] +
-    d[i - r2 - 1] +
-    d[i - r1] +
-    d[i + r1] +
-    d[i + r2 + 1] +
-    d[i + r3 + 1] +
-    d[i + r4 + 1];
-  const s6 =
-    c +
-    d[i - r1 - 4] +
-    d[i - r1 - 3] +
-    d[i - r1 - 2] +
-    d[i - 1] +
-    d[i + 1] +
-    d[i + r1 + 2] +
-    d[i + r1 + 3] +
-    d[i + r1 + 4];
-  const s7 =
-    c +
-    d[i + r1 - 4] +
-    d[i + r1 - 3] +
-    d[i + r1 - 2] +
-    d[i - 1] +
-    d[i + 1] +
-    d[i - r1 + 2] +
-    d[i - r1 + 3] +
-    d[i - r1 + 4];
-  const s8 =
-    c +
-    d[i - r3 - 2] +
-    d[i - r2 - 1] +
-    d[i - r1 - 1] +
-    d[i + r1 + 1] +
-    d[i + r2 + 1] +
-    d[i + r3 + 2];
-  const s9 =
-    c +
-    d[i - r3 + 2] +
-    d[i - r2 + 1] +
-    d[i - r1 + 1] +
-    d[i + r1 - 1] +
-    d[i + r2 - 1] +
-    d[i + r3 - 2];
-  const s10 =
-    c +
-    d[i - r2 - 3] +
-    d[i - r1 - 2] +
-    d[i - r1 - 1] +
-    d[i + r1 + 1] +
-    d[i + r1 + 2] +
-    d[i + r2 + 3];
-  const s11 =
-    c +
-    d[i - r2 + 3] +
-    d[i - r1 + 2] +
-    d[i - r1 + 1] +
-    d[i + r1 - 1] +
-    d[i + r1 - 2] +
-    d[i + r2 - 3];
-  return (
-    s0 * s0 +
-    s1 * s1 +
-    s2 * s2 +
-    s3 * s3 +
-    2 * s4 * s4 +
-    2 * s5 * s5 +
-    2 * s6 * s6 +
-    2 * s7 * s7 +
-    s8 * s8 +
-    s9 * s9 +
-    s10 * s10 +
-    s11 * s11
-  );
+  stride: number,
+  width: number,
+  height: number,
+  acc: Float32Array,
+  weight: number,
+): void {
+  const r1 = stride;
+  const r2 = 2 * stride;
+  const r3 = 3 * stride;
+  const r4 = 4 * stride;
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    const start = (y + 4) * stride + 4;
+    for (let x = 0; x < width; x++) {
+      const i = start + x;
+      const c = d[i];
+      // Sums of the pixel pairs opposite each other about the centre, shared between lines.
+      const p0_4 = d[i + 4] + d[i - 4];
+      const p0_3 = d[i + 3] + d[i - 3];
+      const p0_2 = d[i + 2] + d[i - 2];
+      const p0_1 = d[i + 1] + d[i - 1];
+      const p4_0 = d[i + r4] + d[i - r4];
+      const p3_0 = d[i + r3] + d[i - r3];
+      const p2_0 = d[i + r2] + d[i - r2];
+      const p1_0 = d[i + r1] + d[i - r1];
+      const p3_3 = d[i + r3 + 3] + d[i - r3 - 3];
+      const p2_2 = d[i + r2 + 2] + d[i - r2 - 2];
+      const p1_1 = d[i + r1 + 1] + d[i - r1 - 1];
+      const p3_m3 = d[i + r3 - 3] + d[i - r3 + 3];
+      const p2_m2 = d[i + r2 - 2] + d[i - r2 + 2];
+      const p1_m1 = d[i + r1 - 1] + d[i - r1 + 1];
+      const p4_m1 = d[i + r4 - 1] + d[i - r4 + 1];
+      const p3_m1 = d[i + r3 - 1] + d[i - r3 + 1];
+      const p2_m1 = d[i + r2 - 1] + d[i - r2 + 1];
+      const p4_1 = d[i + r4 + 1] + d[i - r4 - 1];
+      const p3_1 = d[i + r3 + 1] + d[i - r3 - 1];
+      const p2_1 = d[i + r2 + 1] + d[i - r2 - 1];
+      const p1_4 = d[i + r1 + 4] + d[i - r1 - 4];
+      const p1_3 = d[i + r1 + 3] + d[i - r1 - 3];
+      const p1_2 = d[i + r1 + 2] + d[i - r1 - 2];
+      const p1_m4 = d[i + r1 - 4] + d[i - r1 + 4];
+      const p1_m3 = d[i + r1 - 3] + d[i - r1 + 3];
+      const p1_m2 = d[i + r1 - 2] + d[i - r1 + 2];
+      const p3_2 = d[i + r3 + 2] + d[i - r3 - 2];
+      const p3_m2 = d[i + r3 - 2] + d[i - r3 + 2];
+      const p2_3 = d[i + r2 + 3] + d[i - r2 - 3];
+      const p2_m3 = d[i + r2 - 3] + d[i - r2 + 3];
+      const s0 = c + p0_4 + p0_3 + p0_2 + p0_1;
+      const s1 = c + p4_0 + p3_0 + p2_0 + p1_0;
+      const s2 = c + p3_3 + p2_2 + p1_1;
+      const s3 = c + p3_m3 + p2_m2 + p1_m1;
+      const s4 = c + p4_m1 + p3_m1 + p2_m1 + p1_0;
+      const s5 = c + p4_1 + p3_1 + p2_1 + p1_0;
+      const s6 = c + p1_4 + p1_3 + p1_2 + p0_1;
+      const s7 = c + p1_m4 + p1_m3 + p1_m2 + p0_1;
+      const s8 = c + p3_2 + p2_1 + p1_1;
+      const s9 = c + p3_m2 + p2_m1 + p1_m1;
+      const s10 = c + p2_3 + p1_2 + p1_1;
+      const s11 = c + p2_m3 + p1_m2 + p1_m1;
+      acc[o + x] +=
+        weight *
+        (s0 * s0 +
+          s1 * s1 +
+          s2 * s2 +
+          s3 * s3 +
+          2 * s4 * s4 +
+          2 * s5 * s5 +
+          2 * s6 * s6 +
+          2 * s7 * s7 +
+          s8 * s8 +
+          s9 * s9 +
+          s10 * s10 +
+          s11 * s11);
+    }
+  }
 }
