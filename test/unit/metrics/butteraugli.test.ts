@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import sharp, { type Region, type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   butteraugli,
@@ -54,7 +54,7 @@ interface Raw {
   channels: 3 | 4;
 }
 
-async function raw(image: sharp.Sharp): Promise<Raw> {
+async function raw(image: Sharp): Promise<Raw> {
   const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: info.channels as 3 | 4 };
 }
@@ -63,7 +63,7 @@ const fromRaw = (r: Raw) =>
   sharp(r.data, { raw: { width: r.width, height: r.height, channels: r.channels } });
 
 /** A photo fixture, upright and about 512 px wide, optionally cropped first. */
-function photo(file: string, width: number, crop?: sharp.Region): () => Promise<Raw> {
+function photo(file: string, width: number, crop?: Region): () => Promise<Raw> {
   return once(async () => {
     const upright = await sharp(path.join(fixtures, file))
       .rotate()
@@ -239,6 +239,27 @@ describe('butteraugli against butteraugli_main', () => {
     // Scratch reuse leaks nothing from one comparison into the next.
     const again = await writePng(await jpeg(15)(r));
     expect(ba.compare(again.pixels)).toEqual(scores[0]);
+  });
+
+  it('agrees on small and narrow images, where the blurs meet both edges', async () => {
+    const r = await landscape();
+    for (const [width, height] of [
+      [8, 8],
+      [9, 9],
+      [16, 8],
+      [8, 300],
+      [300, 8],
+      [33, 17],
+    ]) {
+      const piece = async () => raw(fromRaw(r).extract({ left: 200, top: 20, width, height }));
+      const { reference, distorted } = await pair(piece, jpeg(30));
+      const label = `${width} × ${height}`;
+      expectAgreement(
+        butteraugli(reference.pixels, distorted.pixels),
+        native(reference.file, distorted.file),
+        label,
+      );
+    }
   });
 
   it('scores 0 for images under 8 pixels on a side, as libjxl does', async () => {
