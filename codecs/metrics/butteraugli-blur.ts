@@ -17,7 +17,7 @@ interface Kernel {
   taps: Float32Array;
   /** Centre and one side, normalised over all taps: the weights away from the edges. */
   half: Float32Array;
-  /** half[1..], padded with zeros to a multiple of 8 (or to 4, for short kernels). */
+  /** half[1..], padded with zeros to 4 pairs for short kernels, else to a multiple of 8. */
   padded: Float32Array;
   /** Per column and per row: 1 / the sum of the taps that fall inside the image. */
   xScale: Float32Array;
@@ -108,12 +108,12 @@ export class Blur {
     const h = this.#height;
     const { taps, xScale } = kernel;
     const r = taps.length >> 1;
+    const edge = Math.min(r, w);
     for (let y = 0; y < h; y++) {
       const row = y * w;
-      const edge = Math.min(r, w);
-      for (let x = 0; x < edge; x++) out[row + x] = edgeSum(src, row, 1, x, w, taps, xScale[x]);
+      for (let x = 0; x < edge; x++) out[row + x] = edgeSum(src, row, x, w, taps) * xScale[x];
       for (let x = Math.max(edge, w - r); x < w; x++) {
-        out[row + x] = edgeSum(src, row, 1, x, w, taps, xScale[x]);
+        out[row + x] = edgeSum(src, row, x, w, taps) * xScale[x];
       }
       if (w > 2 * r) convolve(src, out, row + r, row + w - r, 1, kernel);
     }
@@ -143,29 +143,21 @@ export class Blur {
   }
 }
 
-/** The truncated, renormalised sum at `x` of a row (step 1) or column (step = width). */
-function edgeSum(
-  src: Float32Array,
-  start: number,
-  step: number,
-  x: number,
-  n: number,
-  taps: Float32Array,
-  scale: number,
-): number {
+/** The sum at `x` of a row over the taps that fall inside it (ConvolveBorderColumn). */
+function edgeSum(src: Float32Array, row: number, x: number, w: number, taps: Float32Array): number {
   const r = taps.length >> 1;
   let sum = 0;
-  for (let j = Math.max(0, x - r); j <= Math.min(n - 1, x + r); j++) {
-    sum += src[start + j * step] * taps[j - x + r];
+  for (let j = Math.max(0, x - r); j <= Math.min(w - 1, x + r); j++) {
+    sum += src[row + j] * taps[j - x + r];
   }
-  return sum * scale;
+  return sum;
 }
 
 /**
  * out[i] = the full kernel around src[i], for i in [from, to), neighbours `step` apart. The
- * taps go eight (or four) pairs per sweep: whole-kernel expressions spill registers and one
- * pair per sweep spends its time loading and storing `out`. Past the radius the padded
- * weights are 0 at offset 0, which adds exact zeros.
+ * taps go eight pairs per sweep (four for short kernels): whole-kernel expressions spill
+ * registers, and one pair per sweep spends its time loading and storing `out`. Past the
+ * radius the padded weights are 0 at offset 0, which adds exact zeros.
  */
 function convolve(
   src: Float32Array,
@@ -176,29 +168,43 @@ function convolve(
   { half, padded }: Kernel,
 ): void {
   const c = half[0];
-  for (let b = 0; b < padded.length; b += padded.length > 4 ? 8 : 4) {
+  const k1 = padded[0];
+  const k2 = padded[1];
+  const k3 = padded[2];
+  const k4 = padded[3];
+  const o1 = tapOffset(padded, 1, step);
+  const o2 = tapOffset(padded, 2, step);
+  const o3 = tapOffset(padded, 3, step);
+  const o4 = tapOffset(padded, 4, step);
+  if (padded.length === 4) {
+    for (let i = from; i < to; i++) {
+      out[i] =
+        c * src[i] +
+        k1 * (src[i - o1] + src[i + o1]) +
+        k2 * (src[i - o2] + src[i + o2]) +
+        k3 * (src[i - o3] + src[i + o3]) +
+        k4 * (src[i - o4] + src[i + o4]);
+    }
+    return;
+  }
+  for (let b = 0; b < padded.length; b += 8) {
+    const k1 = padded[b];
+    const k2 = padded[b + 1];
+    const k3 = padded[b + 2];
+    const k4 = padded[b + 3];
+    const k5 = padded[b + 4];
+    const k6 = padded[b + 5];
+    const k7 = padded[b + 6];
+    const k8 = padded[b + 7];
     const o1 = tapOffset(padded, b + 1, step);
     const o2 = tapOffset(padded, b + 2, step);
     const o3 = tapOffset(padded, b + 3, step);
     const o4 = tapOffset(padded, b + 4, step);
-    const [k1, k2, k3, k4] = [padded[b], padded[b + 1], padded[b + 2], padded[b + 3]];
-    const first = b === 0;
-    if (padded.length === 4) {
-      for (let i = from; i < to; i++) {
-        out[i] =
-          c * src[i] +
-          k1 * (src[i - o1] + src[i + o1]) +
-          k2 * (src[i - o2] + src[i + o2]) +
-          k3 * (src[i - o3] + src[i + o3]) +
-          k4 * (src[i - o4] + src[i + o4]);
-      }
-      return;
-    }
     const o5 = tapOffset(padded, b + 5, step);
     const o6 = tapOffset(padded, b + 6, step);
     const o7 = tapOffset(padded, b + 7, step);
     const o8 = tapOffset(padded, b + 8, step);
-    const [k5, k6, k7, k8] = [padded[b + 4], padded[b + 5], padded[b + 6], padded[b + 7]];
+    const first = b === 0;
     for (let i = from; i < to; i++) {
       const sum =
         k1 * (src[i - o1] + src[i + o1]) +

@@ -41,6 +41,20 @@ function maskDcY(delta: number): number {
   return v * v;
 }
 
+/**
+ * DiffmapPsychoImage's Malta terms, in its order: the band and channel (0 X, 1 Y), the weight,
+ * how strongly hf_asymmetry splits it (w·a and w/a with a = hf_asymmetry^asymmetry), the
+ * norm, and whether the lines are MaltaTag's dense ones rather than MaltaTagLF's.
+ */
+const maltaTerms = [
+  { band: 'uhf', c: 1, w: 1.10039032555, asymmetry: 1, norm: 71.7800275169, dense: true },
+  { band: 'uhf', c: 0, w: 173.5, asymmetry: 1, norm: 5.0, dense: true },
+  { band: 'hf', c: 1, w: 18.7237414387, asymmetry: 0.5, norm: 4498534.45232, dense: false },
+  { band: 'hf', c: 0, w: 6923.99476109, asymmetry: 0.5, norm: 8051.15833247, dense: false },
+  { band: 'mf', c: 1, w: 37.0819870399, asymmetry: 0, norm: 130262059.556, dense: false },
+  { band: 'mf', c: 0, w: 8246.75321353, asymmetry: 0, norm: 1009002.70582, dense: false },
+] as const;
+
 /** A scale's scratch planes, reused for every image compared at this size. */
 export class Scale {
   readonly width: number;
@@ -99,64 +113,14 @@ export class Scale {
 
     const [ac, dc, mask] = this.#spare;
     ac.fill(0);
-    const malta = this.#malta;
-    const sqrtAsym = Math.sqrt(hfAsymmetry);
-    // Weights and norms of DiffmapPsychoImage, in its order.
-    const wUhf = 1.10039032555;
-    maltaDiffMap(
-      ps0.uhf[1],
-      ps.uhf[1],
-      wUhf * hfAsymmetry,
-      wUhf / hfAsymmetry,
-      71.7800275169,
-      true,
-      malta,
-      ac,
-      1,
-    );
-    const wUhfX = 173.5;
-    maltaDiffMap(
-      ps0.uhf[0],
-      ps.uhf[0],
-      wUhfX * hfAsymmetry,
-      wUhfX / hfAsymmetry,
-      5.0,
-      true,
-      malta,
-      ac,
-      xmul,
-    );
-    const wHf = 18.7237414387;
-    maltaDiffMap(
-      ps0.hf[1],
-      ps.hf[1],
-      wHf * sqrtAsym,
-      wHf / sqrtAsym,
-      4498534.45232,
-      false,
-      malta,
-      ac,
-      1,
-    );
-    const wHfX = 6923.99476109;
-    maltaDiffMap(
-      ps0.hf[0],
-      ps.hf[0],
-      wHfX * sqrtAsym,
-      wHfX / sqrtAsym,
-      8051.15833247,
-      false,
-      malta,
-      ac,
-      xmul,
-    );
-    const wMf = 37.0819870399;
-    maltaDiffMap(ps0.mf[1], ps.mf[1], wMf, wMf, 130262059.556, false, malta, ac, 1);
-    const wMfX = 8246.75321353;
-    maltaDiffMap(ps0.mf[0], ps.mf[0], wMfX, wMfX, 1009002.70582, false, malta, ac, xmul);
+    for (const { band, c, w, asymmetry, norm, dense } of maltaTerms) {
+      const a = hfAsymmetry ** asymmetry;
+      const [v0, v1] = [ps0[band][c], ps[band][c]];
+      maltaDiffMap(v0, v1, w * a, w / a, norm, dense, this.#malta, ac, c === 0 ? xmul : 1);
+    }
 
-    // L2DiffAsymmetric (hf), L2Diff (mf) into AC; SetL2Diff (lf) into DC. wmul[c] * 0.8:
-    // L2DiffAsymmetric's own factor.
+    // Squared differences, weighted by DiffmapPsychoImage's wmul: L2DiffAsymmetric (hf, whose
+    // weights it scales by 0.8) and L2Diff (mf) into AC, SetL2Diff (lf) into DC.
     const hfX0gt1 = Math.fround(400 * hfAsymmetry) * 0.8;
     const hfX0lt1 = Math.fround(400 / hfAsymmetry) * 0.8;
     const hfY0gt1 = Math.fround(1.50815703118 * hfAsymmetry) * 0.8;

@@ -42,12 +42,12 @@ export class ButteraugliComparator {
 
   constructor(reference: Pixels, params: Partial<ButteraugliParams> = {}) {
     checkPixels(reference, 'reference');
+    const full = checkParams(params);
     const { width, height } = reference;
     this.width = width;
     this.height = height;
     this.#translucent = hasTranslucency(reference.data);
     if (width < minSide || height < minSide) return;
-    const full = { ...butteraugliMainParams, ...params };
     this.#scales.push(new Scale(width, height, full));
     // ButteraugliComparator::Diffmap adds one coarser scale, when it is 8 pixels or more.
     const [w2, h2] = [(width + 1) >> 1, (height + 1) >> 1];
@@ -142,6 +142,20 @@ function score(map: Float32Array): ButteraugliScore {
   const n = map.length;
   const pnorm3 = ((sum3 / n) ** (1 / 3) + (sum6 / n) ** (1 / 6) + (sum12 / n) ** (1 / 12)) / 3;
   return { distance: max, pnorm3 };
+}
+
+/** butteraugli_main's settings with the given ones over them, each a positive number. */
+function checkParams(params: Partial<ButteraugliParams>): ButteraugliParams {
+  const full = { ...butteraugliMainParams };
+  for (const key of Object.keys(full) as (keyof ButteraugliParams)[]) {
+    const value = params[key];
+    if (value === undefined) continue;
+    if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      throw new RangeError(`Expected a positive number for ${key} but received ${String(value)}`);
+    }
+    full[key] = value;
+  }
+  return full;
 }
 
 function checkPixels(image: Pixels, name: string): void {

@@ -289,4 +289,10 @@ describe('butteraugli input checks', () => {
       'Expected 288 bytes of RGBA for the reference image (9×8) but received 256',
     );
   });
+
+  it('refuses a setting that is not a positive number, naming it', () => {
+    expect(() => butteraugli(image(8, 8), image(8, 8), { intensityTarget: -80 })).toThrow(
+      'Expected a positive number for intensityTarget but received -80',
+    );
+  });
 });
