@@ -21,9 +21,8 @@ export interface Reference {
   ps: Psycho;
   /** The reference's blurred masking activity, compared with the other image's. */
   blurredMask: Float32Array;
-  /** MaskY and MaskDcY of the reference's masking field, per pixel. */
-  acMask: Float32Array;
-  dcMask: Float32Array;
+  /** The reference's masking field: MaskY and MaskDcY of it weigh the AC and DC errors. */
+  mask: Float32Array;
 }
 
 // std::log(80.0) / std::log(255.0), then 1 / kInternalGoodQualityThreshold.
@@ -65,7 +64,8 @@ export class Scale {
   readonly #blur: Blur;
   readonly #malta: MaltaScratch;
   readonly #ps: Psycho;
-  readonly #spare: Planes3;
+  /** The AC error; the DC error and the other image's masking go into its spent lf planes. */
+  readonly #ac: Float32Array;
 
   constructor(width: number, height: number, params: ButteraugliParams) {
     const n = width * height;
@@ -77,29 +77,24 @@ export class Scale {
     this.#blur = new Blur(width, height);
     this.#malta = new MaltaScratch(width, height);
     this.#ps = psychoPlanes(n, this.rgb);
-    this.#spare = [plane(), plane(), plane()];
+    this.#ac = plane();
   }
 
   /** The reference's bands and masks, from `rgb` (filled by the caller). */
   reference(): Reference {
     const n = this.width * this.height;
     const plane = () => new Float32Array(n);
-    opsinDynamics(this.rgb, this.#spare, this.#params.intensityTarget, this.#blur);
     const ps = psychoPlanes(n, [plane(), plane(), plane()]);
+    // The lf planes are free until separateFrequencies: scratch for opsin's blur.
+    opsinDynamics(this.rgb, ps.lf, this.#params.intensityTarget, this.#blur);
     for (let c = 0; c < 3; c++) ps.mf[c].set(this.rgb[c]);
     separateFrequencies(ps, this.#blur);
 
     const blurredMask = plane();
     this.#maskActivity(ps, blurredMask);
-    const acMask = plane();
-    const dcMask = plane();
-    fuzzyErosion(blurredMask, this.width, this.height, dcMask);
-    for (let i = 0; i < n; i++) {
-      const v = dcMask[i];
-      acMask[i] = maskY(v);
-      dcMask[i] = maskDcY(v);
-    }
-    return { ps, blurredMask, acMask, dcMask };
+    const mask = plane();
+    fuzzyErosion(blurredMask, this.width, this.height, mask);
+    return { ps, blurredMask, mask };
   }
 
   /** The difference map of `rgb` (filled by the caller) against `ref`, in a scratch plane. */
@@ -108,10 +103,10 @@ export class Scale {
     const n = this.width * this.height;
     const ps = this.#ps;
     const ps0 = ref.ps;
-    opsinDynamics(this.rgb, this.#spare, intensityTarget, this.#blur);
+    opsinDynamics(this.rgb, ps.lf, intensityTarget, this.#blur);
     separateFrequencies(ps, this.#blur);
 
-    const [ac, dc, mask] = this.#spare;
+    const ac = this.#ac;
     ac.fill(0);
     for (const { band, c, w, asymmetry, norm, dense } of maltaTerms) {
       const a = hfAsymmetry ** asymmetry;
@@ -131,6 +126,7 @@ export class Scale {
     const [mx1, my1, mb1] = ps.mf;
     const [lx0, ly0, lb0] = ps0.lf;
     const [lx1, ly1, lb1] = ps.lf;
+    const dc = lx1;
     for (let i = 0; i < n; i++) {
       const hfx = asymmetric(hx0[i], hx1[i], hfX0gt1, hfX0lt1);
       const hfy = asymmetric(hy0[i], hy1[i], hfY0gt1, hfY0lt1);
@@ -149,6 +145,7 @@ export class Scale {
     }
 
     // Mask's contribution: how differently the two images mask, as Y error.
+    const mask = ly1;
     this.#maskActivity(ps, mask);
     const b0 = ref.blurredMask;
     for (let i = 0; i < n; i++) {
@@ -157,8 +154,8 @@ export class Scale {
     }
 
     // CombineChannelsToDiffmap, in the DC plane.
-    const { acMask, dcMask } = ref;
-    for (let i = 0; i < n; i++) dc[i] = Math.sqrt(dc[i] * dcMask[i] + ac[i] * acMask[i]);
+    const m = ref.mask;
+    for (let i = 0; i < n; i++) dc[i] = Math.sqrt(dc[i] * maskDcY(m[i]) + ac[i] * maskY(m[i]));
     return dc;
   }
 
