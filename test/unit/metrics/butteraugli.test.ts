@@ -135,8 +135,8 @@ async function writePng(r: Raw): Promise<{ file: string; pixels: Pixels }> {
   return { file, pixels: { data, width: back.width, height: back.height } };
 }
 
-function native(reference: string, distorted: string): ButteraugliScore {
-  const out = execFileSync(binary, [reference, distorted], {
+function native(reference: string, distorted: string, ...flags: string[]): ButteraugliScore {
+  const out = execFileSync(binary, [reference, distorted, ...flags], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -219,6 +219,17 @@ describe('butteraugli against butteraugli_main', () => {
     const backward = native(distorted.file, reference.file);
     expect(backward.distance).not.toBeCloseTo(forward.distance, 3);
     expectAgreement(butteraugli(distorted.pixels, reference.pixels), backward, 'swapped');
+  });
+
+  it('agrees at a brighter display, as --intensity_target sets it', async () => {
+    const { reference, distorted } = await pair(crop, webp(60));
+    for (const nits of [20, 250]) {
+      expectAgreement(
+        butteraugli(reference.pixels, distorted.pixels, { intensityTarget: nits }),
+        native(reference.file, distorted.file, '--intensity_target', String(nits)),
+        `${nits} nits`,
+      );
+    }
   });
 
   it('ranks JPEG qualities as the binary does, reusing one comparator', async () => {
