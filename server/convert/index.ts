@@ -9,6 +9,13 @@ import { decodeFailure, encodeFailure } from '../../shared/codec-errors.js';
 import { openSource } from './decode.js';
 import { encode } from './encode.js';
 import { applyResize } from './resize.js';
+import { encodeWithTarget } from './target.js';
+import {
+  TargetMissed,
+  targetReport,
+  type TargetReport,
+  type TargetResult,
+} from '../../shared/target/encode-to-target.js';
 import type { WasmPool } from './wasm-pool.js';
 
 export interface ConvertOptions {
@@ -31,6 +38,8 @@ export interface ConvertOutput {
   /** The input's upright size. */
   inputWidth: number;
   inputHeight: number;
+  /** How a target was met, when the settings have one. */
+  target?: TargetReport;
 }
 
 const size = (w: number, h: number) => `${w} × ${h} px`;
@@ -76,11 +85,23 @@ export async function convertImage(
   // without reading libvips' text. libvips decodes while the pipeline runs, so the decode
   // must be repeated the same way (a plain decode of some damaged AVIFs succeeds).
   const withoutEncoder = pipeline.clone();
+  const target = settings.target?.mode === 'quality' ? undefined : settings.target;
   let encoded;
+  let reached: (TargetResult & { width: number; height: number }) | undefined;
   try {
-    encoded = await encode(pipeline, output, wasm, signal);
+    if (target) {
+      // The target's encodes carry the EXIF themselves: a size cap counts the file as written.
+      reached = await encodeWithTarget(
+        pipeline,
+        { ...settings, target },
+        { bytes, inputFormat: format, wasm, signal },
+      );
+      encoded = { data: reached.bytes, width: reached.width, height: reached.height };
+    } else {
+      encoded = await encode(pipeline, output, wasm, signal);
+    }
   } catch (e) {
-    if (signal?.aborted) throw e;
+    if (signal?.aborted || e instanceof TargetMissed) throw e;
     const decodeError = await withoutEncoder
       .raw()
       .toBuffer()
@@ -93,13 +114,16 @@ export async function convertImage(
   }
   opts.signal?.throwIfAborted();
 
-  const data = carryExif(bytes, format, encoded.data, output.format, settings.metadata, {
-    width: encoded.width,
-    height: encoded.height,
-  });
+  const data = reached
+    ? encoded.data
+    : carryExif(bytes, format, encoded.data, output.format, settings.metadata, {
+        width: encoded.width,
+        height: encoded.height,
+      });
   return {
     data,
-    format: output.format,
+    format: reached?.output.format ?? output.format,
+    target: reached && targetReport(reached),
     width: encoded.width,
     height: encoded.height,
     inputFormat: format,

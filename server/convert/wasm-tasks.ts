@@ -1,9 +1,11 @@
+import type { ButteraugliScore } from '../../codecs/metrics/butteraugli.js';
 import type { Pixels } from '../../codecs/pixels.js';
 import type { JxlOptions } from '../../shared/formats/index.js';
 import type { WasmPool } from './wasm-pool.js';
 import { runningWasmPool } from './wasm-threads.js';
 
-// The jobs wasm-worker.ts runs. sharp's prebuilt libvips cannot read HEIC (no HEVC), JPEG XL
+// The jobs wasm-worker.ts runs (Butteraugli too: seconds of plain computation that would
+// stall every request on the main thread). sharp's prebuilt libvips cannot read HEIC (no HEVC), JPEG XL
 // (no libjxl) or BMP (only through ImageMagick, not shipped), nor write JPEG XL; these go to
 // the wasm codecs in codecs/ (and the BMP reader in bmp.ts) on the pool's threads.
 
@@ -21,6 +23,14 @@ export interface EncodeJxlTask {
   kind: 'encode-jxl';
   image: Pixels;
   options: JxlOptions;
+}
+
+export interface ButteraugliTask {
+  kind: 'butteraugli';
+  /** Names the reference: a thread that scored against it last keeps its analysis. */
+  key: string;
+  reference: Pixels;
+  distorted: Pixels;
 }
 
 /** Whether `format` is one the pool decodes. */
@@ -55,4 +65,19 @@ export function encodeJxlOnPool(
 ): Promise<Uint8Array> {
   const task: EncodeJxlTask = { kind: 'encode-jxl', image, options };
   return (pool ?? runningWasmPool()).run<Uint8Array>(task, { signal, role: 'encoder' });
+}
+
+/**
+ * The Butteraugli distance of `distorted` from `reference` (codecs/metrics) on a worker, the
+ * thread keeping the reference's analysis for the next call with the same `key`.
+ */
+export function butteraugliOnPool(
+  pool: WasmPool | undefined,
+  key: string,
+  reference: Pixels,
+  distorted: Pixels,
+  signal?: AbortSignal,
+): Promise<ButteraugliScore> {
+  const task: ButteraugliTask = { kind: 'butteraugli', key, reference, distorted };
+  return (pool ?? runningWasmPool()).run<ButteraugliScore>(task, { signal, role: 'metric' });
 }

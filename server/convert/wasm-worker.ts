@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as heic from '../../codecs/heic.js';
 import * as jxl from '../../codecs/jxl.js';
+import { ButteraugliComparator } from '../../codecs/metrics/butteraugli.js';
 import { ownBuffer, type Pixels } from '../../codecs/pixels.js';
 import { decodeBmp } from './bmp.js';
 import { provideImageData } from './image-data.js';
 import { serveTasks } from './wasm-protocol.js';
-import type { DecodeTask, EncodeJxlTask, PoolDecoded } from './wasm-tasks.js';
+import type { ButteraugliTask, DecodeTask, EncodeJxlTask, PoolDecoded } from './wasm-tasks.js';
 
 // A WasmPool worker thread. Each wasm module is compiled on the first job that needs it, so a
 // worker that only reads HEIC never compiles libjxl.
@@ -33,12 +34,32 @@ const decoders: Record<PoolDecoded, (bytes: Uint8Array) => Promise<Pixels>> = {
   bmp: async (bytes) => decodeBmp(bytes),
 };
 
+/**
+ * The last reference scored against: a quality search scores one image several times. It holds
+ * some 100 bytes a pixel, so it is let go after a while unused.
+ */
+let comparator: { key: string; value: ButteraugliComparator } | undefined;
+let forget: ReturnType<typeof setTimeout> | undefined;
+
 provideImageData();
 serveTasks({
   decode: async ({ format, bytes }: DecodeTask) => {
     const image = ownBuffer(await decoders[format](bytes));
     const { width, height } = image;
     return { value: image, transfer: [image.data.buffer as ArrayBuffer], pixels: width * height };
+  },
+  butteraugli: async ({ key, reference, distorted }: ButteraugliTask) => {
+    if (comparator?.key !== key) {
+      comparator = undefined;
+      comparator = { key, value: new ButteraugliComparator(reference) };
+    }
+    clearTimeout(forget);
+    forget = setTimeout(() => (comparator = undefined), 10_000);
+    forget.unref();
+    return {
+      value: comparator.value.compare(distorted),
+      pixels: reference.width * reference.height,
+    };
   },
   'encode-jxl': async ({ image, options }: EncodeJxlTask) => {
     // The single-thread build: what jSquash picks without wasm threads.

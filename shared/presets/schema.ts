@@ -1,5 +1,6 @@
 import type { OptionSpec } from '../options.js';
 import type { OutputSettings } from '../formats/index.js';
+import type { TargetOptions } from '../target/schema.js';
 
 export type Fit = 'contain' | 'cover' | 'exact';
 
@@ -33,6 +34,8 @@ export interface Preset {
   metadata: MetadataMode;
   /** '#rrggbb' painted under transparent pixels when the output has no alpha (JPEG). */
   background: string;
+  /** What decides the quality (shared/target); absent means the quality option as set. */
+  target?: TargetOptions;
 }
 
 /** What one file may change of the batch preset. */
@@ -42,6 +45,8 @@ export interface PresetOverride {
   resize?: Partial<ResizeOptions>;
   metadata?: MetadataMode;
   background?: string;
+  /** Replaces the target wholesale. */
+  target?: TargetOptions;
 }
 
 /** The settings a conversion actually runs with (a preset without its identity). */

@@ -11,6 +11,7 @@ import {
   type PresetOverride,
   type ResizeOptions,
 } from './schema.js';
+import { targetDefaults, targetSpecs, type TargetOptions } from '../target/schema.js';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
@@ -37,6 +38,13 @@ export function validateOutput(input: unknown, path = 'output'): Validated<Outpu
   const r = validateOptions(options, meta.specs as never, meta.defaults, `${path}.options`);
   if (r.errors.length) return { ok: false, errors: r.errors };
   return { ok: true, value: { format, options: r.value } as OutputSettings };
+}
+
+function validateTarget(v: unknown, errors: string[]): TargetOptions | undefined {
+  if (v === undefined) return undefined;
+  const r = validateOptions<TargetOptions>(v, targetSpecs, targetDefaults, 'target');
+  errors.push(...r.errors);
+  return r.errors.length ? undefined : r.value;
 }
 
 function validateMetadata(v: unknown, errors: string[]): MetadataMode | undefined {
@@ -76,6 +84,7 @@ export function validatePreset(input: unknown): Validated<Preset> {
   errors.push(...resize.errors);
   const metadata = validateMetadata(p.metadata, errors) ?? 'strip';
   const background = validateBackground(p.background, errors) ?? '#ffffff';
+  const target = validateTarget(p.target, errors);
   if (errors.length || !output.ok) return { ok: false, errors };
   return {
     ok: true,
@@ -87,6 +96,7 @@ export function validatePreset(input: unknown): Validated<Preset> {
       resize: resize.value,
       metadata,
       background,
+      ...(target && { target }),
     },
   };
 }
@@ -100,7 +110,7 @@ export function validateOverride(input: unknown): Validated<PresetOverride> {
   const errors: string[] = [];
   const value: PresetOverride = {};
   for (const key of Object.keys(o)) {
-    if (!['output', 'resize', 'metadata', 'background'].includes(key)) {
+    if (!['output', 'resize', 'metadata', 'background', 'target'].includes(key)) {
       errors.push(`Unknown option ${key} in override`);
     }
   }
@@ -123,6 +133,8 @@ export function validateOverride(input: unknown): Validated<PresetOverride> {
   if (metadata) value.metadata = metadata;
   const background = validateBackground(o.background, errors);
   if (background) value.background = background;
+  const target = validateTarget(o.target, errors);
+  if (target) value.target = target;
   return errors.length ? { ok: false, errors } : { ok: true, value };
 }
 
@@ -139,5 +151,6 @@ export function resolveSettings(preset: Preset, override?: PresetOverride): Conv
     },
     metadata: override?.metadata ?? preset.metadata,
     background: override?.background ?? preset.background,
+    ...((override?.target ?? preset.target) && { target: override?.target ?? preset.target }),
   };
 }

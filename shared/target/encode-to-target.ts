@@ -49,6 +49,14 @@ export interface TargetResult {
   trials: FormatTrial[];
 }
 
+/** No allowed format met the target; the message says how close each came. */
+export class TargetMissed extends Error {
+  constructor(readonly trials: FormatTrial[]) {
+    super(trials.map((t) => t.failed).join('; '));
+    this.name = 'TargetMissed';
+  }
+}
+
 /** Encodes at most this many times per format: enough to bisect 0–100 to one step. */
 export const maxAttemptsPerFormat = 7;
 /** How far under the limit a result may stop (5 % under a size cap, 10 % under a score). */
@@ -82,7 +90,7 @@ export async function encodeToTarget(side: TargetSide, req: TargetRequest): Prom
     trials.push(r.trial);
     if (r.result && (!best || r.result.bytes.length < best.bytes.length)) best = r.result;
   }
-  if (!best) throw new Error(trials.map((t) => t.failed).join('; '));
+  if (!best) throw new TargetMissed(trials);
   return { ...best, attempts, trials };
 }
 
@@ -188,4 +196,25 @@ async function encodeOne(
     // Bytes follow the pixel count, so the side scales by the root of the ratio, less a margin.
     scale *= Math.min(0.9, Math.sqrt(maxBytes / smallest) * 0.95);
   }
+}
+
+/** What a report keeps of a target's result: no bytes, plain numbers (crosses the wire). */
+export interface TargetReport {
+  /** The quality chosen; undefined for lossless settings. */
+  quality?: number;
+  /** Encodes spent. */
+  attempts: number;
+  /** The Butteraugli distance of the kept file (visual targets). */
+  score?: number;
+  /** 1 unless a size cap made the picture smaller. */
+  scale: number;
+  /** Each format tried and how it fared (several when the preset allows several). */
+  trials: FormatTrial[];
+}
+
+export function targetReport(r: TargetResult): TargetReport {
+  const quality = qualityKnob(r.output)
+    ? (r.output.options as { quality: number }).quality
+    : undefined;
+  return { quality, attempts: r.attempts, score: r.score, scale: r.scale, trials: r.trials };
 }

@@ -9,6 +9,7 @@ import {
   validatePreset,
   type Preset,
 } from '../../../shared/presets/index.js';
+import { targetDefaults } from '../../../shared/target/schema.js';
 
 const preset: Preset = {
   id: 'p1',
@@ -159,5 +160,34 @@ describe('overrides', () => {
       ok: true,
       value: { resize: { maxHeight: 600 } },
     });
+  });
+});
+
+describe('targets', () => {
+  it('keeps a preset without a target as it is: the quality option decides', () => {
+    const r = validatePreset(preset);
+    expect(r.ok && 'target' in r.value).toBe(false);
+    expect('target' in resolveSettings(preset)).toBe(false);
+  });
+
+  it('fills a partial target from the defaults and checks every field', () => {
+    const r = validatePreset({ ...preset, target: { mode: 'size', maxKB: 150 } });
+    expect(r.ok && r.value.target).toEqual({ ...targetDefaults, mode: 'size', maxKB: 150 });
+    expect(
+      errorsOf(validatePreset({ ...preset, target: { mode: 'bytes', maxKB: 0, level: 'ok' } })),
+    ).toEqual([
+      'Expected one of quality, size, visual for target.mode but received "bytes"',
+      'Expected integer between 1 and 100000 for target.maxKB but received 0',
+      'Expected one of lossless, high, web for target.level but received "ok"',
+    ]);
+  });
+
+  it('lets one file have a target of its own', () => {
+    const own = { ...targetDefaults, mode: 'visual' as const, level: 'lossless' as const };
+    const o = validateOverride({ target: own });
+    expect(o).toEqual({ ok: true, value: { target: own } });
+    const batch = { ...preset, target: { ...targetDefaults, mode: 'size' as const } };
+    expect(resolveSettings(batch, { target: own }).target).toEqual(own);
+    expect(resolveSettings(batch, {}).target).toEqual(batch.target);
   });
 });
