@@ -18,6 +18,12 @@ import { flatten } from './pipeline/flatten.js';
 import { orient } from './pipeline/orient.js';
 import { exactBuffer, type Pixels } from '../../codecs/pixels.js';
 import { applyPlan } from './pipeline/resize.js';
+import { encodeWithTarget } from './pipeline/target.js';
+import {
+  TargetMissed,
+  targetReport,
+  type TargetReport,
+} from '../../shared/target/encode-to-target.js';
 
 export interface ConvertRequest {
   bytes: ArrayBuffer;
@@ -51,6 +57,8 @@ export interface ConvertResult {
   inputHeight: number;
   /** Milliseconds per stage. */
   timings: Partial<Record<Stage, number>>;
+  /** How a target was met, when the settings have one. */
+  target?: TargetReport;
 }
 
 /** Progress: `stage` is starting (0) or done (1). May be a Comlink proxy; never awaited. */
@@ -160,6 +168,32 @@ export async function convert(
   begin('encode');
   const output = settings.output;
   const meta = outputFormats[output.format];
+  const target = settings.target?.mode === 'quality' ? undefined : settings.target;
+  if (target) {
+    let pixels = isBitmap(image) ? canvasPixels(drawOnCanvas(image)) : image;
+    if (!meta.alpha) pixels = flatten(pixels, settings.background);
+    let reached;
+    try {
+      // Each attempt carries the EXIF itself: a size cap counts the file as written.
+      reached = await encodeWithTarget(pixels, { ...settings, target }, { bytes, format });
+    } catch (e) {
+      if (e instanceof TargetMissed) throw e;
+      throw encodeFailure(meta.label, e, size(pixels.width, pixels.height));
+    }
+    end();
+    return {
+      bytes: exactBuffer(reached.bytes),
+      format: reached.output.format,
+      mimeType: outputFormats[reached.output.format].mimeType,
+      width: reached.width,
+      height: reached.height,
+      inputFormat: format,
+      inputWidth,
+      inputHeight,
+      timings,
+      target: targetReport(reached),
+    };
+  }
   const { width, height } = image;
   let encoded: Uint8Array | null = null;
   // JPEG has no alpha, so the canvas encoder's differing alpha coding never comes into it.

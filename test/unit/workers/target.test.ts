@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convert, type ConvertResult } from '../../../app/workers/convert.js';
+import { outputFormats, type OutputSettings } from '../../../shared/formats/index.js';
+import { limits } from '../../../shared/limits.js';
+import type { ConversionSettings } from '../../../shared/presets/index.js';
+import { levelDistance } from '../../../shared/target/levels.js';
+import { targetDefaults, type TargetOptions } from '../../../shared/target/schema.js';
+import { settings } from './images.js';
+import { fixture, setupCodecs } from './setup-codecs.js';
+
+beforeAll(() => setupCodecs());
+const dir = mkdtempSync(path.join(tmpdir(), 'pixpool-target-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const webp: OutputSettings = { format: 'webp', options: outputFormats.webp.defaults };
+const jpeg: OutputSettings = { format: 'jpeg', options: outputFormats.jpeg.defaults };
+const box = (px: number) => ({ maxWidth: px, maxHeight: px });
+const target = (t: Partial<TargetOptions>) => ({ target: { ...targetDefaults, ...t } });
+const run = (name: string, s: ConversionSettings) =>
+  convert({ bytes: fixture(name), name, settings: s, maxInputPixels: limits.maxInputPixels });
+const bytesOf = (r: ConvertResult) => new Uint8Array(r.bytes);
+
+describe('targets in the workers', () => {
+  it('fits a file-size cap: under it and within 15 % of it, with the quality it chose', async () => {
+    for (const maxKB of [30, 80]) {
+      const r = await run(
+        'exif-orientation/Landscape_1.jpg',
+        settings(webp, box(1200), target({ mode: 'size', maxKB })),
+      );
+      expect(r.bytes.byteLength).toBeLessThanOrEqual(maxKB * 1000);
+      expect(r.bytes.byteLength).toBeGreaterThanOrEqual(maxKB * 1000 * 0.85);
+      expect(r.target!.attempts).toBeLessThanOrEqual(7);
+      expect(r.target!.quality).toBeGreaterThan(0);
+    }
+  });
+
+  it('meets a visual level by the reference butteraugli_main', async () => {
+    const name = 'exif-orientation/Landscape_3.jpg';
+    const level = 'high';
+    const reference = await run(name, settings(undefined, box(640)));
+    const r = await run(name, settings(webp, box(640), target({ mode: 'visual', level })));
+    const [a, b] = [path.join(dir, 'a.png'), path.join(dir, 'b.png')];
+    writeFileSync(a, bytesOf(reference));
+    writeFileSync(b, await sharp(bytesOf(r)).png().toBuffer());
+    const out = execFileSync('butteraugli_main', [a, b], { encoding: 'utf8', stdio: 'pipe' });
+    const measured = Number(out.trim().split('\n')[0]);
+    expect(measured).toBeLessThanOrEqual(levelDistance[level] * 1.001);
+    expect(Math.abs(measured - r.target!.score!)).toBeLessThan(1e-3 * measured + 1e-4);
+  });
+
+  it('fails a cap no quality meets with the words the server uses, or shrinks to fit it', async () => {
+    const tight = settings(jpeg, box(1600), target({ mode: 'size', maxKB: 4 }));
+    await expect(run('exif-orientation/Landscape_1.jpg', tight)).rejects.toThrow(
+      /^JPEG does not fit in 4 kB: the smallest file at quality 1 is \d+ kB \(\d+ % over\)/,
+    );
+    const r = await run('exif-orientation/Landscape_1.jpg', {
+      ...tight,
+      target: { ...tight.target!, shrink: true },
+    });
+    expect(r.bytes.byteLength).toBeLessThanOrEqual(4000);
+    expect(r.target!.scale).toBeLessThan(1);
+    expect((await sharp(bytesOf(r)).metadata()).width).toBe(r.width);
+  });
+});
