@@ -30,6 +30,12 @@ export function formatSaving(before: number, after: number): string {
   return `${pct > 0 ? '+' : pct < 0 ? '−' : ''}${Math.abs(pct)} %`;
 }
 
+const visualWords = {
+  lossless: 'visually lossless',
+  high: 'looking high quality',
+  web: 'looking fine for the web',
+} as const;
+
 /**
  * A settings summary a person reads as a sentence, e.g. 'WebP at quality 75, fit inside
  * 2048 × 2048 px, metadata removed'.
@@ -37,11 +43,16 @@ export function formatSaving(before: number, after: number): string {
 export function describeSettings(s: ConversionSettings): string {
   const o = s.output.options as { quality?: number; lossless?: boolean };
   const label = outputFormats[s.output.format].label;
+  const target = s.target?.mode ?? 'quality';
   const quality = o.lossless
     ? 'lossless'
-    : o.quality !== undefined
-      ? `at quality ${o.quality}`
-      : '';
+    : target === 'size'
+      ? `at most ${s.target!.maxKB} kB${s.target!.shrink ? ' (smaller picture if need be)' : ''}`
+      : target === 'visual'
+        ? visualWords[s.target!.level]
+        : o.quality !== undefined
+          ? `at quality ${o.quality}`
+          : '';
   const { maxWidth: w, maxHeight: h, fit } = s.resize;
   const box = `${w || 'any'} × ${h || 'any'} px`;
   const size =

@@ -2,6 +2,7 @@ import type { OutputFormatId } from '../../shared/formats/index.js';
 import { limits } from '../../shared/limits.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
 import type { BatchItem } from '../../shared/state/index.js';
+import type { TargetReport } from '../../shared/target/encode-to-target.js';
 import { JobCancelled } from '../pool/errors.js';
 import type { SideWorker } from '../pool/side-worker.js';
 import type { Store } from '../store/index.js';
@@ -16,6 +17,8 @@ export interface SampleResult {
   settings: ConversionSettings;
   /** Time spent converting (the worker's stages). */
   ms: number;
+  /** The quality a target chose, its tries and score. */
+  target?: TargetReport;
 }
 
 export type SampleState =
@@ -86,6 +89,7 @@ export class SamplePreview {
           height: result.height,
           settings,
           ms: Object.values(result.timings).reduce((a, b) => a + (b ?? 0), 0),
+          target: result.target,
         },
       };
     } catch (e) {
