@@ -20,6 +20,16 @@ export interface ReportRow {
   outputWidth: number | null;
   outputHeight: number | null;
   durationMs: number | null;
+  /** 'quality', 'size' or 'visual': what decided the quality. */
+  target: string;
+  /** The quality a size or visual target chose. */
+  chosenQuality: number | null;
+  /** Encodes spent on the file. */
+  encodes: number | null;
+  /** Butteraugli distance of the output (visual targets). */
+  butteraugli: number | null;
+  /** Share of the resized size a size cap shrank the picture to, when it had to. */
+  shrunkPercent: number | null;
 }
 
 export interface ReportTotals {
@@ -52,8 +62,9 @@ function savedPercent(before: number, after: number): number {
   return before > 0 ? round1(((before - after) / before) * 100) : 0;
 }
 
-function toRow(item: BatchItem): ReportRow {
+function toRow(item: BatchItem, mode: string): ReportRow {
   const done = item.status === 'done';
+  const t = done ? item.target : undefined;
   const outputBytes = done ? (item.outputSize ?? null) : null;
   return {
     path: item.path,
@@ -70,6 +81,11 @@ function toRow(item: BatchItem): ReportRow {
     outputWidth: done ? (item.outputWidth ?? null) : null,
     outputHeight: done ? (item.outputHeight ?? null) : null,
     durationMs: item.durationMs ?? null,
+    target: item.override?.target?.mode ?? mode,
+    chosenQuality: t?.quality ?? null,
+    encodes: t?.attempts ?? null,
+    butteraugli: t?.score === undefined ? null : Math.round(t.score * 1e4) / 1e4,
+    shrunkPercent: t && t.scale < 1 ? round1(t.scale * 100) : null,
   };
 }
 
@@ -112,7 +128,7 @@ export function buildReport(batch: Batch, items: readonly BatchItem[], now = Dat
       elapsedMs,
       imagesPerSecond: elapsedMs > 0 ? round2(byStatus.done / (elapsedMs / 1000)) : 0,
     },
-    rows: sorted.map(toRow),
+    rows: sorted.map((it) => toRow(it, batch.preset.target?.mode ?? 'quality')),
   };
 }
 
@@ -131,6 +147,11 @@ const csvColumns: readonly (keyof ReportRow)[] = [
   'outputWidth',
   'outputHeight',
   'durationMs',
+  'target',
+  'chosenQuality',
+  'encodes',
+  'butteraugli',
+  'shrunkPercent',
 ];
 
 function csvCell(value: string | number | null): string {

@@ -357,6 +357,7 @@ export class Runner {
         height: result.inputHeight,
         // The conversion itself: the job may have waited in the pool's queue first.
         durationMs: Object.values(result.timings).reduce((a, b) => a + (b ?? 0), 0),
+        target: result.target,
       };
       await this.store.completeItem(done, output);
       this.queue.put(done);

@@ -1,3 +1,4 @@
+import type { TargetReport } from '../target/encode-to-target.js';
 import type { FormatId, OutputFormatId } from '../formats/index.js';
 import type { PresetOverride } from '../presets/index.js';
 
@@ -114,6 +115,8 @@ export interface BatchItem {
   outputHeight?: number;
   /** Milliseconds spent converting (the last attempt). */
   durationMs?: number;
+  /** How the batch's target was met (quality chosen, tries, score), when it has one. */
+  target?: TargetReport;
   attempts: number;
   /** Position in the queue: insertion order. */
   order: number;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { builtInPresets } from '../../../shared/presets/index.js';
 import { buildReport, reportToCsv, reportToJson } from '../../../shared/report.js';
 import type { Batch, BatchItem } from '../../../shared/state/index.js';
+import { targetDefaults } from '../../../shared/target/schema.js';
 
 const batch: Batch = {
   id: 'b1',
@@ -120,8 +121,45 @@ describe('buildReport', () => {
       outputWidth: 2048,
       outputHeight: 1536,
       durationMs: 812,
+      target: 'quality',
+      chosenQuality: null,
+      encodes: null,
+      butteraugli: null,
+      shrunkPercent: null,
     });
     expect(report.rows[1].savedPercent).toBe(-50);
+  });
+
+  it('says per file what a target chose: quality, encodes, Butteraugli distance, shrinking', () => {
+    const visual = {
+      ...batch,
+      preset: { ...batch.preset, target: { ...targetDefaults, mode: 'visual' as const } },
+    };
+    const met = {
+      ...done,
+      target: { quality: 63, attempts: 4, score: 1.41234, scale: 1, trials: [] },
+    };
+    const shrunk = {
+      ...done,
+      id: 'x2',
+      override: { target: { ...targetDefaults, mode: 'size' as const, shrink: true } },
+      target: { quality: 1, attempts: 9, scale: 0.7, trials: [] },
+    };
+    const rows = buildReport(visual, [met, shrunk], 0).rows;
+    expect(rows[0]).toMatchObject({
+      target: 'visual',
+      chosenQuality: 63,
+      encodes: 4,
+      butteraugli: 1.4123,
+      shrunkPercent: null,
+    });
+    expect(rows[1]).toMatchObject({
+      target: 'size',
+      chosenQuality: 1,
+      encodes: 9,
+      butteraugli: null,
+      shrunkPercent: 70,
+    });
   });
 
   it('gives a failed file its reason and no output', () => {
@@ -145,9 +183,9 @@ describe('reportToCsv', () => {
   it('writes a header row and one CRLF-terminated row per file', () => {
     const csv = reportToCsv(buildReport(batch, [done, skipped], 0));
     expect(csv.split('\r\n')).toEqual([
-      'path,status,reason,inputFormat,outputPath,outputFormat,inputBytes,outputBytes,savedPercent,inputWidth,inputHeight,outputWidth,outputHeight,durationMs',
-      'trip/a.jpg,done,,jpeg,trip/a.webp,webp,4000,1000,75,4000,3000,2048,1536,812',
-      'notes.txt,skipped,Not an image: looks like text,,,,20,,,,,,,',
+      'path,status,reason,inputFormat,outputPath,outputFormat,inputBytes,outputBytes,savedPercent,inputWidth,inputHeight,outputWidth,outputHeight,durationMs,target,chosenQuality,encodes,butteraugli,shrunkPercent',
+      'trip/a.jpg,done,,jpeg,trip/a.webp,webp,4000,1000,75,4000,3000,2048,1536,812,quality,,,,',
+      'notes.txt,skipped,Not an image: looks like text,,,,20,,,,,,,,quality,,,,',
       '',
     ]);
   });
