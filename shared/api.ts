@@ -1,3 +1,4 @@
+import type { TargetReport } from './target/encode-to-target.js';
 import type { FormatId, OutputFormatId } from './formats/index.js';
 import type { Preset, PresetOverride } from './presets/index.js';
 import type { BatchStatus, ItemStatus, Stage } from './state/index.js';
@@ -72,6 +73,8 @@ export interface ItemEventData {
   outputWidth?: number;
   outputHeight?: number;
   durationMs?: number;
+  /** How a size or visual target was met. */
+  target?: TargetReport;
 }
 
 /** The data of a `batch` event. */
@@ -97,6 +100,7 @@ export interface StatusImage {
   outputWidth?: number;
   outputHeight?: number;
   durationMs?: number;
+  target?: TargetReport;
 }
 
 /** `GET /api/batches/:id`, and the answer to every control. */

@@ -228,6 +228,7 @@ export class RemoteBatch {
       outputWidth: e.outputWidth,
       outputHeight: e.outputHeight,
       durationMs: e.durationMs,
+      target: e.target,
     };
     if (output) {
       const done: BatchItem = {

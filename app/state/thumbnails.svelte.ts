@@ -72,33 +72,40 @@ export class Thumbnails {
     const cached = await this.store.getThumbnail(item.id).catch(() => undefined);
     if (cached) return this.#keep(item.id, cached.blob);
     if (!this.#shown.has(item.id)) return;
-    let made: Thumbnail | null;
-    try {
-      made = await this.side.run({
-        id: jobId(item.id),
-        priority: 'idle',
-        pixels: item.width && item.height ? item.width * item.height : undefined,
-        call: async (api) => {
-          const start = performance.now();
-          try {
-            const input = await this.store.getInput(item.id);
-            if (!input) throw new Error('the input is no longer stored');
-            return await api.thumbnail(input, thumbnailLongSide);
-          } finally {
-            performance.measure(thumbnailMeasure, { start, detail: item.path });
-          }
-        },
-      });
-    } catch (e) {
-      // Not made because nobody looks any more: asked again when the row shows again.
-      if (e instanceof JobCancelled || e instanceof JobInterrupted) return;
-      // The file does not decode (or not within the time and memory a worker has): the
-      // placeholder stays, and that is remembered too.
-      made = null;
+    let made: Thumbnail | null = null;
+    // A second try when the first fails: a worker that crashed or ran out of time on a busy
+    // machine says nothing about the file.
+    for (let attempt = 1; attempt <= 2 && !made; attempt++) {
+      try {
+        made = await this.#make(item);
+      } catch (e) {
+        // Not made because nobody looks any more: asked again when the row shows again.
+        if (e instanceof JobCancelled || e instanceof JobInterrupted) return;
+        // The file does not decode (or not within the time and memory a worker has): the
+        // placeholder stays, and that is remembered too.
+      }
     }
     this.#keep(item.id, made?.blob ?? null);
     const record = { itemId: item.id, batchId: item.batchId, blob: null, width: 0, height: 0 };
     await this.store.putThumbnail({ ...record, ...made }).catch(() => false);
+  }
+
+  #make(item: BatchItem): Promise<Thumbnail> {
+    return this.side.run({
+      id: jobId(item.id),
+      priority: 'idle',
+      pixels: item.width && item.height ? item.width * item.height : undefined,
+      call: async (api) => {
+        const start = performance.now();
+        try {
+          const input = await this.store.getInput(item.id);
+          if (!input) throw new Error('the input is no longer stored');
+          return await api.thumbnail(input, thumbnailLongSide);
+        } finally {
+          performance.measure(thumbnailMeasure, { start, detail: item.path });
+        }
+      },
+    });
   }
 
   #keep(itemId: string, blob: Blob | null): void {

@@ -63,6 +63,7 @@ export function statusView(
         outputSize: item.outputSize,
         outputWidth: item.outputWidth,
         outputHeight: item.outputHeight,
+        ...(item.target && { target: item.target }),
       }),
       ...(item.durationMs !== undefined && { durationMs: item.durationMs }),
     })),

@@ -162,6 +162,7 @@ export class Runner {
       width: result.inputWidth,
       height: result.inputHeight,
       durationMs: elapsed(),
+      ...(result.target && { target: result.target }),
     });
     // Cancelled or deleted while converting: nobody will ask for this output.
     if (!recorded) await rm(final, { force: true });

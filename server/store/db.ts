@@ -50,6 +50,8 @@ const migrations: readonly string[] = [
      data TEXT NOT NULL
    );
    CREATE INDEX events_by_batch ON events(batch_id, seq);`,
+  // How a size or visual target was met (shared/target TargetReport as JSON).
+  `ALTER TABLE items ADD COLUMN target TEXT;`,
 ];
 
 /**

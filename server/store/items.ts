@@ -1,5 +1,6 @@
 import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
 import type { PresetOverride } from '../../shared/presets/index.js';
+import type { TargetReport } from '../../shared/target/encode-to-target.js';
 import { itemStatuses, type ItemStatus } from '../../shared/state/index.js';
 import type { Db } from './db.js';
 import { toItem, type ItemRow, type ServerItem } from './rows.js';
@@ -31,6 +32,8 @@ export interface OutputFacts {
   width: number;
   height: number;
   durationMs: number;
+  /** How a target was met, when the settings had one. */
+  target?: TargetReport;
 }
 
 /** Item rows. Callers check transitions (shared/state); this only reads and writes. */
@@ -122,10 +125,19 @@ export class ItemTable {
     this.db
       .prepare(
         `UPDATE items SET status = 'done', reason = NULL, output_size = ?, output_width = ?,
-           output_height = ?, width = ?, height = ?, duration_ms = ?
+           output_height = ?, width = ?, height = ?, duration_ms = ?, target = ?
          WHERE id = ?`,
       )
-      .run(o.outputSize, o.outputWidth, o.outputHeight, o.width, o.height, o.durationMs, id);
+      .run(
+        o.outputSize,
+        o.outputWidth,
+        o.outputHeight,
+        o.width,
+        o.height,
+        o.durationMs,
+        o.target ? JSON.stringify(o.target) : null,
+        id,
+      );
   }
 
   setFailed(id: string, reason: string, durationMs: number | null): void {

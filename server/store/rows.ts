@@ -1,3 +1,4 @@
+import type { TargetReport } from '../../shared/target/encode-to-target.js';
 import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
 import type { Preset, PresetOverride } from '../../shared/presets/index.js';
 import type { Batch, BatchItem, BatchStatus, ItemStatus } from '../../shared/state/index.js';
@@ -52,6 +53,7 @@ export interface ItemRow {
   output_height: number | null;
   output_size: number | null;
   duration_ms: number | null;
+  target: string | null;
   attempts: number;
 }
 
@@ -95,6 +97,7 @@ export function toItem(r: ItemRow): ServerItem {
     outputHeight: opt(r.output_height),
     outputSize: opt(r.output_size),
     durationMs: opt(r.duration_ms),
+    target: r.target ? (JSON.parse(r.target) as TargetReport) : undefined,
     attempts: r.attempts,
   };
 }

@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { targetDefaults } from '../../../shared/target/schema.js';
 import { listing, unzip } from '../export/zip-helpers.js';
 import {
   bearer,
   createBatch,
   fixture,
   testServer,
+  thumbs,
   uploadAll,
   waitSettled,
   type TestServer,
@@ -204,5 +206,35 @@ describe('deleting', () => {
     expect(await server.ctx.service.cleanUp()).toBe(1);
     expect(existsSync(dirs[0])).toBe(false);
     expect(server.ctx.store.batches.get(finished.batchId)).toBeUndefined();
+  });
+});
+
+describe('a batch with a target', () => {
+  it('meets a size cap per file and says so in the status, the events and the report', async () => {
+    const server = await testServer();
+    const files = {
+      'a.jpg': photos['trip/Landscape_3.jpg'],
+      'b.jpg': photos['trip/Portrait_6.jpg'],
+    };
+    const preset = { ...thumbs, target: { ...targetDefaults, mode: 'size' as const, maxKB: 9 } };
+    const batch = await createBatch(server, files, preset);
+    await uploadAll(server, batch, files);
+    const status = await waitSettled(server, batch);
+    expect(status.images.map((i) => i.status)).toEqual(['done', 'done']);
+    for (const image of status.images) {
+      expect(image.outputSize).toBeLessThanOrEqual(9000);
+      expect(image.target).toMatchObject({ scale: 1, trials: [{ format: 'webp' }] });
+      expect(image.target!.quality).toBeGreaterThan(0);
+    }
+    const csv = await server.api(`/batches/${batch.batchId}/report.csv`, {
+      headers: bearer(batch.token),
+    });
+    const [header, ...rows] = (await csv.text()).trim().split('\r\n');
+    const column = (name: string) => header.split(',').indexOf(name);
+    for (const [i, row] of rows.entries()) {
+      const cells = row.split(',');
+      expect(cells[column('target')]).toBe('size');
+      expect(Number(cells[column('chosenQuality')])).toBe(status.images[i].target!.quality);
+    }
   });
 });

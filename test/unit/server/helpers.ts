@@ -7,7 +7,7 @@ import { createApp } from '../../../server/app.js';
 import type { Config } from '../../../server/config.js';
 import { createContext, startBackground, type ServerContext } from '../../../server/context.js';
 import { silentLog } from '../../../server/log.js';
-import type { CreatedBatch } from '../../../shared/api.js';
+import type { BatchStatusBody, CreatedBatch } from '../../../shared/api.js';
 import { builtInPresets, type Preset } from '../../../shared/presets/index.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -139,18 +139,5 @@ export async function waitSettled(
   }
 }
 
-export interface StatusBody {
-  batchId: string;
-  status: string;
-  progress: Record<string, number>;
-  images: {
-    id: string;
-    filename: string;
-    outputPath: string;
-    status: string;
-    error?: string;
-    outputSize?: number;
-    outputWidth?: number;
-    outputHeight?: number;
-  }[];
-}
+/** The status body as the contract declares it (shared/api.ts). */
+export type StatusBody = BatchStatusBody;
