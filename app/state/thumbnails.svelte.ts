@@ -73,17 +73,22 @@ export class Thumbnails {
     if (cached) return this.#keep(item.id, cached.blob);
     if (!this.#shown.has(item.id)) return;
     let made: Thumbnail | null = null;
-    // A second try when the first fails: a worker that crashed or ran out of time on a busy
-    // machine says nothing about the file.
-    for (let attempt = 1; attempt <= 2 && !made; attempt++) {
+    for (;;) {
       try {
         made = await this.#make(item);
       } catch (e) {
-        // Not made because nobody looks any more: asked again when the row shows again.
-        if (e instanceof JobCancelled || e instanceof JobInterrupted) return;
+        if (e instanceof JobInterrupted) return;
+        if (e instanceof JobCancelled) {
+          // Cancelled because its row left the view. If the row is back already (a layout
+          // shift hides and shows it within a moment), its show() found this load still busy
+          // and asked for nothing: go on here. Otherwise it is asked again when it shows.
+          if (this.#shown.has(item.id)) continue;
+          return;
+        }
         // The file does not decode (or not within the time and memory a worker has): the
         // placeholder stays, and that is remembered too.
       }
+      break;
     }
     this.#keep(item.id, made?.blob ?? null);
     const record = { itemId: item.id, batchId: item.batchId, blob: null, width: 0, height: 0 };
