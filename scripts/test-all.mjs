@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one test command (`npm test`): gets what the tests need that npm cannot install
-// (Debian's Chromium, Firefox ESR and unzip), then type-checks, checks formatting, runs the
+// (Debian's Chromium, Firefox ESR, unzip and libjxl-devtools' ssimulacra_main, the reference
+// the SSIMULACRA port is checked against), then type-checks, checks formatting, runs the
 // unit tests, builds the app and runs the end-to-end tests against the build: Playwright in
 // Chromium, then the Firefox smoke suite (puppeteer-core). Stops at the first failure before
 // the end-to-end tests; both browser suites run and count.
@@ -31,6 +32,7 @@ function ensureSystemPackages() {
   if (!existsSync(chromium)) missing.push('chromium');
   if (!existsSync(firefox)) missing.push('firefox-esr');
   if (!existsSync('/usr/bin/unzip')) missing.push('unzip');
+  if (!existsSync('/usr/bin/ssimulacra_main')) missing.push('libjxl-devtools');
   if (missing.length === 0) return;
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
     must('apt-get', ['update', '-qq']);
