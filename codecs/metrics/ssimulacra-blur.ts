@@ -96,8 +96,8 @@ function invert3x3(m: number[]): number[] {
 function impulseResponse(radius: number, n2: number[], d1: number[]): Float64Array {
   const taps = new Float64Array(radius);
   for (let k = 0; k < 3; k++) {
-    // The impulse enters at step 1 − N (as x[n+N-1]) and again at step N + 1 (as x[n-N-1]);
-    // output step j is tap |j|.
+    // An impulse at x[0] enters at step 1 − N (as x[n+N-1]); output n is then tap |n|. Its
+    // second entry, at step N + 1 (as x[n-N-1]), cancels the cosines after step N − 1.
     let prev = 0;
     let prev2 = 0;
     for (let n = 1 - radius; n < radius; n++) {

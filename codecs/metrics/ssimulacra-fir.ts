@@ -8,24 +8,33 @@ import type { BlurredRows, RecursiveGaussian } from './ssimulacra-blur.js';
 
 /** Taps 0..4 (centre first) of the 9-tap filter. */
 const half = 4;
+/** Output rows made per vertical step: they share most of their input rows. */
+const group = 4;
+/** The horizontal rows one vertical step reads. */
+const ringRows = 2 * half + group;
 
 export class FastBlur implements BlurredRows {
   /** mu1, mu2, blur(a² + b²), blur(ab) of the row being emitted. */
   rows: Float32Array[];
-  /** The same for the row after it: the vertical pass makes two rows at a time. */
-  private next: Float32Array[];
+  /** The same for each row of a vertical step… */
+  private readonly stepRows: Float32Array[][];
+  /** …and per signal, the rows of a step. */
+  private readonly bySignal: Float32Array[][];
   private readonly taps: Float64Array;
   /** a² + b² and ab of one row. */
   private readonly squares: Float32Array;
   private readonly cross: Float32Array;
-  /** Horizontal results: 4 signals × the 10 rows that two output rows read. */
+  /** Horizontal results: 4 signals × `ringRows` rows. */
   private readonly ring: Float64Array;
 
   constructor(g: RecursiveGaussian, width: number) {
     if (g.taps.length !== half + 1) throw new RangeError('FastBlur expects a 9-tap filter');
     this.taps = g.taps;
-    this.rows = Array.from({ length: 4 }, () => new Float32Array(width));
-    this.next = Array.from({ length: 4 }, () => new Float32Array(width));
+    this.stepRows = Array.from({ length: group }, () =>
+      Array.from({ length: 4 }, () => new Float32Array(width)),
+    );
+    this.rows = this.stepRows[0];
+    this.bySignal = this.rows.map((_, i) => this.stepRows.map((rows) => rows[i]));
     this.squares = new Float32Array(width);
     this.cross = new Float32Array(width);
     this.ring = new Float64Array(4 * ringRows * width);
@@ -39,12 +48,12 @@ export class FastBlur implements BlurredRows {
     height: number,
     emit: (y: number) => void,
   ): void {
-    const { taps, squares, cross, ring } = this;
+    const { taps, squares, cross, ring, stepRows, bySignal } = this;
     const plane = ringRows * width;
     let ready = 0; // horizontal rows done: 0..ready-1
-    for (let y = 0; y < height; y += 2) {
-      // Rows y−4..y+5 feed output rows y and y+1.
-      for (; ready < Math.min(y + half + 2, height); ready++) {
+    for (let y = 0; y < height; y += group) {
+      // Rows y−4..y+7 feed output rows y..y+3.
+      for (; ready < Math.min(y + half + group, height); ready++) {
         const row = at + ready * width;
         for (let x = 0; x < width; x++) {
           const v1 = a[row + x];
@@ -58,24 +67,23 @@ export class FastBlur implements BlurredRows {
         blurRow(taps, squares, 0, width, ring, 2 * plane + slot);
         blurRow(taps, cross, 0, width, ring, 3 * plane + slot);
       }
-      const rows = this.rows;
-      const next = this.next;
       for (let i = 0; i < 4; i++) {
-        blurColumns(taps, ring, i * plane, width, y, height, rows[i], next[i]);
+        const out = bySignal[i];
+        if (y >= half && y + group - 1 + half < height) {
+          blurColumns(taps, ring, i * plane, width, y, out);
+        } else {
+          for (let j = 0; j < group && y + j < height; j++) {
+            columnsNearEdge(taps, ring, i * plane, width, y + j, height, out[j]);
+          }
+        }
       }
-      emit(y);
-      if (y + 1 < height) {
-        this.rows = next;
-        this.next = rows;
-        emit(y + 1);
-        this.next = next;
-        this.rows = rows;
+      for (let j = 0; j < group && y + j < height; j++) {
+        this.rows = stepRows[j];
+        emit(y + j);
       }
     }
   }
 }
-
-const ringRows = 2 * half + 2;
 
 /** Row src[at..at+width) through the filter, zero outside it. */
 function blurRow(
@@ -116,8 +124,8 @@ function blurRow(
 }
 
 /**
- * Output rows y and y+1 of one signal from the ring of horizontal rows, which share 8 of
- * their 9 input rows. Rows outside the image count as zero.
+ * Output rows y..y+3 of one signal from the ring of horizontal rows, all inside the image:
+ * they share 6 of their 9 input rows, so 12 loads make 4 outputs.
  */
 function blurColumns(
   taps: Float64Array,
@@ -125,44 +133,45 @@ function blurColumns(
   at: number,
   width: number,
   y: number,
-  height: number,
-  out0: Float32Array,
-  out1: Float32Array,
+  out: Float32Array[],
 ): void {
   const h0 = taps[0];
   const h1 = taps[1];
   const h2 = taps[2];
   const h3 = taps[3];
   const h4 = taps[4];
-  if (y - half >= 0 && y + 1 + half < height) {
-    const rm4 = at + ((y - 4) % ringRows) * width;
-    const rm3 = at + ((y - 3) % ringRows) * width;
-    const rm2 = at + ((y - 2) % ringRows) * width;
-    const rm1 = at + ((y - 1) % ringRows) * width;
-    const r0 = at + (y % ringRows) * width;
-    const rp1 = at + ((y + 1) % ringRows) * width;
-    const rp2 = at + ((y + 2) % ringRows) * width;
-    const rp3 = at + ((y + 3) % ringRows) * width;
-    const rp4 = at + ((y + 4) % ringRows) * width;
-    const rp5 = at + ((y + 5) % ringRows) * width;
-    for (let x = 0; x < width; x++) {
-      const vm4 = ring[rm4 + x];
-      const vm3 = ring[rm3 + x];
-      const vm2 = ring[rm2 + x];
-      const vm1 = ring[rm1 + x];
-      const v0 = ring[r0 + x];
-      const vp1 = ring[rp1 + x];
-      const vp2 = ring[rp2 + x];
-      const vp3 = ring[rp3 + x];
-      const vp4 = ring[rp4 + x];
-      const vp5 = ring[rp5 + x];
-      out0[x] = h0 * v0 + h1 * (vm1 + vp1) + h2 * (vm2 + vp2) + h3 * (vm3 + vp3) + h4 * (vm4 + vp4);
-      out1[x] = h0 * vp1 + h1 * (v0 + vp2) + h2 * (vm1 + vp3) + h3 * (vm2 + vp4) + h4 * (vm3 + vp5);
-    }
-    return;
+  const [out0, out1, out2, out3] = out;
+  const row = (d: number) => at + ((y + d) % ringRows) * width;
+  const rm4 = row(-4);
+  const rm3 = row(-3);
+  const rm2 = row(-2);
+  const rm1 = row(-1);
+  const r0 = row(0);
+  const r1 = row(1);
+  const r2 = row(2);
+  const r3 = row(3);
+  const r4 = row(4);
+  const r5 = row(5);
+  const r6 = row(6);
+  const r7 = row(7);
+  for (let x = 0; x < width; x++) {
+    const vm4 = ring[rm4 + x];
+    const vm3 = ring[rm3 + x];
+    const vm2 = ring[rm2 + x];
+    const vm1 = ring[rm1 + x];
+    const v0 = ring[r0 + x];
+    const v1 = ring[r1 + x];
+    const v2 = ring[r2 + x];
+    const v3 = ring[r3 + x];
+    const v4 = ring[r4 + x];
+    const v5 = ring[r5 + x];
+    const v6 = ring[r6 + x];
+    const v7 = ring[r7 + x];
+    out0[x] = h0 * v0 + h1 * (vm1 + v1) + h2 * (vm2 + v2) + h3 * (vm3 + v3) + h4 * (vm4 + v4);
+    out1[x] = h0 * v1 + h1 * (v0 + v2) + h2 * (vm1 + v3) + h3 * (vm2 + v4) + h4 * (vm3 + v5);
+    out2[x] = h0 * v2 + h1 * (v1 + v3) + h2 * (v0 + v4) + h3 * (vm1 + v5) + h4 * (vm2 + v6);
+    out3[x] = h0 * v3 + h1 * (v2 + v4) + h2 * (v1 + v5) + h3 * (v0 + v6) + h4 * (vm1 + v7);
   }
-  columnsNearEdge(taps, ring, at, width, y, height, out0);
-  if (y + 1 < height) columnsNearEdge(taps, ring, at, width, y + 1, height, out1);
 }
 
 /** Output row y where the filter reaches past the top or bottom of the image. */
