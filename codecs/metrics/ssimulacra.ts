@@ -63,12 +63,15 @@ export function ssimulacra(
   distorted: Pixels,
   options: SsimulacraOptions = {},
 ): number {
+  checkSameSize(original, distorted);
   return ssimulacraAgainst(original, options)(distorted);
 }
 
 /**
  * `ssimulacra` against one original for several distorted versions (a quality search): the
- * original's Lab planes are made once, and the buffers are reused from call to call.
+ * original's Lab planes are made once, and the buffers are reused from call to call. It holds
+ * the Lab planes of both images at all scales, 16 bytes per pixel each (67 MB apiece at
+ * 2048 × 2048), for as long as the returned function lives.
  *
  * @example const distance = ssimulacraAgainst(original); distance(atQ70); distance(atQ80);
  */
@@ -82,6 +85,7 @@ export function ssimulacraAgainst(
       `Expected images of at least 8×8 pixels for ssimulacra but received ${width}×${height}`,
     );
   }
+  checkBytes(original);
   const exact = options.exact === true;
   const sizes = scaleSizes(width, height);
   const reference = labPyramid(original, sizes, exact, allocate(sizes));
@@ -89,12 +93,8 @@ export function ssimulacraAgainst(
   let planes: Float32Array[] | undefined;
   let planeMaps: PlaneMaps | undefined;
   return (distorted) => {
-    if (distorted.width !== width || distorted.height !== height) {
-      throw new RangeError(
-        `Expected images of the same size for ssimulacra but received ${width}×${height} and ` +
-          `${distorted.width}×${distorted.height}`,
-      );
-    }
+    checkSameSize(original, distorted);
+    checkBytes(distorted);
     const lab = (planes = labPyramid(distorted, sizes, exact, planes ?? allocate(sizes)));
     const maps = (planeMaps ??= new PlaneMaps(
       exact ? new ExactBlur(gaussian, width) : new FastBlur(gaussian, width),
@@ -120,6 +120,24 @@ export function ssimulacraAgainst(
     });
     return score(perScale, edges);
   };
+}
+
+function checkSameSize(a: Pixels, b: Pixels): void {
+  if (a.width !== b.width || a.height !== b.height) {
+    throw new RangeError(
+      `Expected images of the same size for ssimulacra but received ${a.width}×${a.height} ` +
+        `and ${b.width}×${b.height}`,
+    );
+  }
+}
+
+function checkBytes({ data, width, height }: Pixels): void {
+  if (data.length !== width * height * 4) {
+    throw new RangeError(
+      `Expected ${width * height * 4} bytes of RGBA for a ${width}×${height} image for ` +
+        `ssimulacra but received ${data.length}`,
+    );
+  }
 }
 
 /**

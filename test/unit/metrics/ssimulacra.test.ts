@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ssimulacra, ssimulacraAgainst } from '../../../codecs/metrics/ssimulacra.js';
 import type { Pixels } from '../../../codecs/pixels.js';
-import { fixtures } from '../server/helpers.js';
 
 // Every expected score here comes from running Debian's ssimulacra_main (libjxl 0.7.0,
 // package libjxl-devtools; npm test installs it through scripts/test-all.mjs) on the same
@@ -16,6 +16,10 @@ import { fixtures } from '../server/helpers.js';
 // - default (fast) mode: within 2e-4 absolute; it blurs in double instead of libjxl's float
 //   recursion and lands within 5e-5 of the binary on these pairs (0.4 % relative at worst).
 const binary = process.env.SSIMULACRA_MAIN ?? '/usr/bin/ssimulacra_main';
+const fixtures = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../shared/fixtures',
+);
 const exactTolerance = 1e-8;
 const fastTolerance = 2e-4;
 
@@ -257,7 +261,7 @@ describe('ssimulacra', () => {
     }
   });
 
-  it('refuses images of different sizes or smaller than 8×8, naming the sizes', () => {
+  it('refuses images of different sizes, smaller than 8×8 or short of bytes, naming the sizes', () => {
     const a = images['grey basn0g08'];
     const small = { data: new Uint8ClampedArray(7 * 9 * 4), width: 7, height: 9 };
     expect(() => ssimulacra(a, images['landscape 640'])).toThrow(
@@ -265,6 +269,9 @@ describe('ssimulacra', () => {
     );
     expect(() => ssimulacra(small, small)).toThrow(
       'Expected images of at least 8×8 pixels for ssimulacra but received 7×9',
+    );
+    expect(() => ssimulacra({ ...a, data: a.data.subarray(4) }, a)).toThrow(
+      'Expected 4096 bytes of RGBA for a 32×32 image for ssimulacra but received 4092',
     );
   });
 });
