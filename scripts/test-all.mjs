@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The one test command (`npm test`): gets what the tests need that npm cannot install
-// (Debian's Chromium, Firefox ESR, unzip and libjxl's reference metric tools), then
-// type-checks, checks formatting, runs the unit tests, builds the app and runs the end-to-end
-// tests against the build: Playwright in Chromium, then the Firefox smoke suite (puppeteer-core). Stops at the first failure before
-// the end-to-end tests; both browser suites run and count.
+// (Debian's Chromium, Firefox ESR, unzip and libjxl-devtools: butteraugli_main and
+// ssimulacra_main, the references the metric ports are checked against), then type-checks,
+// checks formatting, runs the unit tests, builds the app and runs the end-to-end tests against
+// the build: Playwright in Chromium, then the Firefox smoke suite (puppeteer-core). Stops at the
+// first failure before the end-to-end tests; both browser suites run and count.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -31,8 +32,10 @@ function ensureSystemPackages() {
   if (!existsSync(chromium)) missing.push('chromium');
   if (!existsSync(firefox)) missing.push('firefox-esr');
   if (!existsSync('/usr/bin/unzip')) missing.push('unzip');
-  // butteraugli_main and ssimulacra_main: the reference the metric ports are checked against.
-  if (!existsSync('/usr/bin/butteraugli_main')) missing.push('libjxl-devtools');
+  // butteraugli_main and ssimulacra_main: the references the metric ports are checked against.
+  if (!existsSync('/usr/bin/butteraugli_main') || !existsSync('/usr/bin/ssimulacra_main')) {
+    missing.push('libjxl-devtools');
+  }
   if (missing.length === 0) return;
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
     must('apt-get', ['update', '-qq']);
