@@ -26,8 +26,9 @@ export interface ReportRow {
   chosenQuality: number | null;
   /** Encodes spent on the file. */
   encodes: number | null;
-  /** Butteraugli distance of the output (visual targets). */
-  butteraugli: number | null;
+  /** The metric a visual target was judged by, and the output's score by it. */
+  metric: string | null;
+  score: number | null;
   /** Share of the resized size a size cap shrank the picture to, when it had to. */
   shrunkPercent: number | null;
 }
@@ -62,9 +63,10 @@ function savedPercent(before: number, after: number): number {
   return before > 0 ? round1(((before - after) / before) * 100) : 0;
 }
 
-function toRow(item: BatchItem, mode: string): ReportRow {
+function toRow(item: BatchItem, preset: Batch['preset']): ReportRow {
   const done = item.status === 'done';
   const t = done ? item.target : undefined;
+  const target = item.override?.target ?? preset.target;
   const outputBytes = done ? (item.outputSize ?? null) : null;
   return {
     path: item.path,
@@ -81,10 +83,11 @@ function toRow(item: BatchItem, mode: string): ReportRow {
     outputWidth: done ? (item.outputWidth ?? null) : null,
     outputHeight: done ? (item.outputHeight ?? null) : null,
     durationMs: item.durationMs ?? null,
-    target: item.override?.target?.mode ?? mode,
+    target: target?.mode ?? 'quality',
     chosenQuality: t?.quality ?? null,
     encodes: t?.attempts ?? null,
-    butteraugli: t?.score === undefined ? null : Math.round(t.score * 1e4) / 1e4,
+    metric: target?.mode === 'visual' ? target.metric : null,
+    score: t?.score === undefined ? null : Math.round(t.score * 1e4) / 1e4,
     shrunkPercent: t && t.scale < 1 ? round1(t.scale * 100) : null,
   };
 }
@@ -128,7 +131,7 @@ export function buildReport(batch: Batch, items: readonly BatchItem[], now = Dat
       elapsedMs,
       imagesPerSecond: elapsedMs > 0 ? round2(byStatus.done / (elapsedMs / 1000)) : 0,
     },
-    rows: sorted.map((it) => toRow(it, batch.preset.target?.mode ?? 'quality')),
+    rows: sorted.map((it) => toRow(it, batch.preset)),
   };
 }
 
@@ -150,7 +153,8 @@ const csvColumns: readonly (keyof ReportRow)[] = [
   'target',
   'chosenQuality',
   'encodes',
-  'butteraugli',
+  'metric',
+  'score',
   'shrunkPercent',
 ];
 

@@ -9,11 +9,11 @@ import {
   type TargetResult,
   type TargetSide,
 } from '../../shared/target/encode-to-target.js';
-import { levelDistance } from '../../shared/target/levels.js';
+import { levelScores } from '../../shared/target/levels.js';
 import type { TargetOptions } from '../../shared/target/schema.js';
 import { encode } from './encode.js';
 import type { WasmPool } from './wasm-pool.js';
-import { butteraugliOnPool, decodeOnPool } from './wasm-tasks.js';
+import { decodeOnPool, scoreOnPool } from './wasm-tasks.js';
 
 interface Raw {
   data: Buffer;
@@ -33,7 +33,7 @@ export interface TargetContext {
 /**
  * The server's side of a target (shared/target/encode-to-target.ts): the pipeline's pixels
  * are made once, each attempt encodes them with sharp (JPEG XL on the pool) and carries the
- * EXIF over, and a visual target scores the decoded attempt with Butteraugli on the pool
+ * EXIF over, and a visual target scores the decoded attempt with its metric on the pool
  * against the same pixels. A size cap that shrinks the picture resizes those pixels.
  */
 export async function encodeWithTarget(
@@ -73,21 +73,17 @@ export async function encodeWithTarget(
     async score(encoded, output, scale) {
       const raw = await at(scale);
       const decoded = await decodeOutput(encoded, output, wasm, signal);
-      const { distance } = await butteraugliOnPool(
-        wasm,
-        `${key}@${scale}`,
-        rgba(raw),
-        decoded,
-        signal,
-      );
-      return distance;
+      const { metric } = settings.target;
+      const reference = rgba(raw);
+      const task = { metric, key: `${key}@${scale}`, reference, distorted: decoded };
+      return scoreOnPool(wasm, task, signal);
     },
   };
 
   const result = await encodeToTarget(side, {
     target: settings.target,
     outputs: [settings.output],
-    maxScore: levelDistance[settings.target.level],
+    maxScore: levelScores[settings.target.metric][settings.target.level],
   });
   const { width, height } = await at(result.scale);
   return { ...result, width, height };

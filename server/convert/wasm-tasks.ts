@@ -1,11 +1,10 @@
-import type { ButteraugliScore } from '../../codecs/metrics/butteraugli.js';
 import type { Pixels } from '../../codecs/pixels.js';
 import type { JxlOptions } from '../../shared/formats/index.js';
 import type { WasmPool } from './wasm-pool.js';
 import { runningWasmPool } from './wasm-threads.js';
 
-// The jobs wasm-worker.ts runs (Butteraugli too: seconds of plain computation that would
-// stall every request on the main thread). sharp's prebuilt libvips cannot read HEIC (no HEVC), JPEG XL
+// The jobs wasm-worker.ts runs (the perceptual metrics too: up to seconds of computation that
+// would stall every request on the main thread). sharp's prebuilt libvips cannot read HEIC (no HEVC), JPEG XL
 // (no libjxl) or BMP (only through ImageMagick, not shipped), nor write JPEG XL; these go to
 // the wasm codecs in codecs/ (and the BMP reader in bmp.ts) on the pool's threads.
 
@@ -25,8 +24,9 @@ export interface EncodeJxlTask {
   options: JxlOptions;
 }
 
-export interface ButteraugliTask {
-  kind: 'butteraugli';
+export interface ScoreTask {
+  kind: 'score';
+  metric: 'butteraugli' | 'ssimulacra';
   /** Names the reference: a thread that scored against it last keeps its analysis. */
   key: string;
   reference: Pixels;
@@ -68,16 +68,16 @@ export function encodeJxlOnPool(
 }
 
 /**
- * The Butteraugli distance of `distorted` from `reference` (codecs/metrics) on a worker, the
- * thread keeping the reference's analysis for the next call with the same `key`.
+ * The score of `distorted` against `reference` by `metric` (codecs/metrics/scorer.ts) on a
+ * worker, the thread keeping the reference's analysis for the next call with the same `key`.
  */
-export function butteraugliOnPool(
+export function scoreOnPool(
   pool: WasmPool | undefined,
-  key: string,
-  reference: Pixels,
-  distorted: Pixels,
+  task: Omit<ScoreTask, 'kind'>,
   signal?: AbortSignal,
-): Promise<ButteraugliScore> {
-  const task: ButteraugliTask = { kind: 'butteraugli', key, reference, distorted };
-  return (pool ?? runningWasmPool()).run<ButteraugliScore>(task, { signal, role: 'metric' });
+): Promise<number> {
+  return (pool ?? runningWasmPool()).run<number>({ kind: 'score', ...task } satisfies ScoreTask, {
+    signal,
+    role: 'metric',
+  });
 }

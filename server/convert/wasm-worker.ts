@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as heic from '../../codecs/heic.js';
 import * as jxl from '../../codecs/jxl.js';
-import { ButteraugliComparator } from '../../codecs/metrics/butteraugli.js';
+import { scorerFor, type Scorer } from '../../codecs/metrics/scorer.js';
 import { ownBuffer, type Pixels } from '../../codecs/pixels.js';
 import { decodeBmp } from './bmp.js';
 import { provideImageData } from './image-data.js';
 import { serveTasks } from './wasm-protocol.js';
-import type { ButteraugliTask, DecodeTask, EncodeJxlTask, PoolDecoded } from './wasm-tasks.js';
+import type { DecodeTask, EncodeJxlTask, PoolDecoded, ScoreTask } from './wasm-tasks.js';
 
 // A WasmPool worker thread. Each wasm module is compiled on the first job that needs it, so a
 // worker that only reads HEIC never compiles libjxl.
@@ -36,9 +36,9 @@ const decoders: Record<PoolDecoded, (bytes: Uint8Array) => Promise<Pixels>> = {
 
 /**
  * The last reference scored against: a quality search scores one image several times. It holds
- * some 100 bytes a pixel, so it is let go after a while unused.
+ * up to some 100 bytes a pixel (Butteraugli), so it is let go after a while unused.
  */
-let comparator: { key: string; value: ButteraugliComparator } | undefined;
+let scorer: { key: string; score: Scorer } | undefined;
 let forget: ReturnType<typeof setTimeout> | undefined;
 
 provideImageData();
@@ -48,18 +48,15 @@ serveTasks({
     const { width, height } = image;
     return { value: image, transfer: [image.data.buffer as ArrayBuffer], pixels: width * height };
   },
-  butteraugli: async ({ key, reference, distorted }: ButteraugliTask) => {
-    if (comparator?.key !== key) {
-      comparator = undefined;
-      comparator = { key, value: new ButteraugliComparator(reference) };
+  score: async ({ metric, key, reference, distorted }: ScoreTask) => {
+    if (scorer?.key !== `${metric} ${key}`) {
+      scorer = undefined;
+      scorer = { key: `${metric} ${key}`, score: scorerFor(metric, reference) };
     }
     clearTimeout(forget);
-    forget = setTimeout(() => (comparator = undefined), 10_000);
+    forget = setTimeout(() => (scorer = undefined), 10_000);
     forget.unref();
-    return {
-      value: comparator.value.compare(distorted),
-      pixels: reference.width * reference.height,
-    };
+    return { value: scorer.score(distorted), pixels: reference.width * reference.height };
   },
   'encode-jxl': async ({ image, options }: EncodeJxlTask) => {
     // The single-thread build: what jSquash picks without wasm threads.

@@ -204,7 +204,7 @@ export interface TargetReport {
   quality?: number;
   /** Encodes spent. */
   attempts: number;
-  /** The Butteraugli distance of the kept file (visual targets). */
+  /** The kept file's score by the target's metric (visual targets). */
   score?: number;
   /** 1 unless a size cap made the picture smaller. */
   scale: number;

@@ -11,6 +11,13 @@ export type TargetMode = 'quality' | 'size' | 'visual';
 export type VisualLevel = 'lossless' | 'high' | 'web';
 
 /**
+ * The perceptual metric a visual target is judged by: Butteraugli (libjxl 0.7's
+ * butteraugli_main, the max-norm distance) or SSIMULACRA (libjxl 0.7's ssimulacra_main, the
+ * original Cloudinary metric), both ported in codecs/metrics/ and checked against the binaries.
+ */
+export type VisualMetric = 'butteraugli' | 'ssimulacra';
+
+/**
  * One flat record, so the option specs (and the controls drawn from them) validate and show it
  * like any other option; the fields that do not apply to `mode` are kept but unused.
  */
@@ -21,6 +28,7 @@ export interface TargetOptions {
   /** When even the lowest quality is over `maxKB`, step the dimensions down instead of failing. */
   shrink: boolean;
   level: VisualLevel;
+  metric: VisualMetric;
 }
 
 export const targetDefaults: TargetOptions = {
@@ -28,6 +36,7 @@ export const targetDefaults: TargetOptions = {
   maxKB: 200,
   shrink: false,
   level: 'high',
+  metric: 'butteraugli',
 };
 
 export const targetSpecs: readonly OptionSpec<TargetOptions>[] = [
@@ -67,11 +76,21 @@ export const targetSpecs: readonly OptionSpec<TargetOptions>[] = [
       web: 'Web — small files, fine at screen size',
     },
   },
+  {
+    kind: 'choice',
+    key: 'metric',
+    label: 'Judged by',
+    choices: ['butteraugli', 'ssimulacra'],
+    choiceLabels: {
+      butteraugli: 'Butteraugli — the strictest look at the worst spot; ~2 s a try at 2048 px',
+      ssimulacra: 'SSIMULACRA — structure over the whole picture; ~0.4 s a try',
+    },
+  },
 ];
 
 /** The fields a mode uses, for the controls to show. */
 export function targetKeys(mode: TargetMode): (keyof TargetOptions)[] {
   if (mode === 'size') return ['mode', 'maxKB', 'shrink'];
-  if (mode === 'visual') return ['mode', 'level'];
+  if (mode === 'visual') return ['mode', 'level', 'metric'];
   return ['mode'];
 }

@@ -1,4 +1,4 @@
-import { ButteraugliComparator } from '../../../codecs/metrics/butteraugli.js';
+import { scorerFor, type Scorer } from '../../../codecs/metrics/scorer.js';
 import type { Pixels } from '../../../codecs/pixels.js';
 import type { FormatId } from '../../../shared/formats/index.js';
 import { carryExif } from '../../../shared/metadata/carry.js';
@@ -8,7 +8,7 @@ import {
   type TargetResult,
   type TargetSide,
 } from '../../../shared/target/encode-to-target.js';
-import { levelDistance } from '../../../shared/target/levels.js';
+import { levelScores } from '../../../shared/target/levels.js';
 import type { TargetOptions } from '../../../shared/target/schema.js';
 import { decodeWasm, encodeWasm } from '../codecs/index.js';
 import { applyPlan } from './resize.js';
@@ -17,7 +17,7 @@ import { applyPlan } from './resize.js';
  * The workers' side of a target (shared/target/encode-to-target.ts), as the server's
  * (server/convert/target.ts): each attempt encodes the resized pixels with the wasm encoder and
  * carries the EXIF over; a visual target decodes the attempt with the wasm decoder and scores
- * it with Butteraugli against the same pixels, the reference analysed once per size.
+ * it with the target's metric against the same pixels, the reference analysed once per size.
  */
 export async function encodeWithTarget(
   pixels: Pixels,
@@ -35,7 +35,8 @@ export async function encodeWithTarget(
     }
     return image;
   };
-  const comparators = new Map<number, ButteraugliComparator>();
+  const { metric } = settings.target;
+  const scorers = new Map<number, Scorer>();
 
   const side: TargetSide = {
     async encode(output, scale) {
@@ -47,21 +48,21 @@ export async function encodeWithTarget(
       });
     },
     async score(encoded, output, scale) {
-      let comparator = comparators.get(scale);
-      if (!comparator) {
-        // One reference at a time: each holds some 100 bytes a pixel.
-        comparators.clear();
-        comparator = new ButteraugliComparator(await at(scale));
-        comparators.set(scale, comparator);
+      let score = scorers.get(scale);
+      if (!score) {
+        // One reference at a time: Butteraugli's holds some 100 bytes a pixel.
+        scorers.clear();
+        score = scorerFor(metric, await at(scale));
+        scorers.set(scale, score);
       }
-      return comparator.compare(await decodeWasm(output.format, encoded)).distance;
+      return score(await decodeWasm(output.format, encoded));
     },
   };
 
   const result = await encodeToTarget(side, {
     target: settings.target,
     outputs: [settings.output],
-    maxScore: levelDistance[settings.target.level],
+    maxScore: levelScores[metric][settings.target.level],
   });
   const { width, height } = await at(result.scale);
   return { ...result, width, height };

@@ -9,8 +9,12 @@ import { configureSharp } from '../../../server/convert/sharp-setup.js';
 import { WasmPool } from '../../../server/convert/wasm-pool.js';
 import { outputFormats, type OutputSettings } from '../../../shared/formats/index.js';
 import { limits } from '../../../shared/limits.js';
-import { levelDistance } from '../../../shared/target/levels.js';
-import { targetDefaults, type TargetOptions } from '../../../shared/target/schema.js';
+import { levelScores } from '../../../shared/target/levels.js';
+import {
+  targetDefaults,
+  type TargetOptions,
+  type VisualMetric,
+} from '../../../shared/target/schema.js';
 import { losslessPng, settings } from '../workers/images.js';
 import { fixtures } from './helpers.js';
 
@@ -29,12 +33,16 @@ const jpeg: OutputSettings = { format: 'jpeg', options: outputFormats.jpeg.defau
 const box = (px: number) => ({ maxWidth: px, maxHeight: px });
 const target = (t: Partial<TargetOptions>) => ({ target: { ...targetDefaults, ...t } });
 
-/** butteraugli_main's distance between two images, through PNG files as it reads them. */
-async function referenceDistance(a: Uint8Array, b: Uint8Array): Promise<number> {
+/**
+ * The reference binary's score of two images (butteraugli_main's max-norm distance or
+ * ssimulacra_main's score), through PNG files as it reads them.
+ */
+async function referenceScore(metric: VisualMetric, a: Uint8Array, b: Uint8Array) {
   const [pa, pb] = [path.join(dir, 'a.png'), path.join(dir, 'b.png')];
   writeFileSync(pa, await sharp(a).png().toBuffer());
   writeFileSync(pb, await sharp(b).png().toBuffer());
-  const out = execFileSync('butteraugli_main', [pa, pb], { encoding: 'utf8', stdio: 'pipe' });
+  const binary = metric === 'butteraugli' ? 'butteraugli_main' : 'ssimulacra_main';
+  const out = execFileSync(binary, [pa, pb], { encoding: 'utf8', stdio: 'pipe' });
   return Number(out.trim().split('\n')[0]);
 }
 
@@ -63,27 +71,30 @@ describe('targets on the server', () => {
     }
   });
 
-  it('meets a visual level by the reference butteraugli_main, with the smallest file that does', async () => {
-    const photo = read('exif-orientation/Landscape_3.jpg');
-    const level = 'high';
-    const limit = levelDistance[level];
-    const reference = await convertImage(photo, settings(losslessPng, box(640)), opts);
-    const r = await convertImage(
-      photo,
-      settings(webp, box(640), target({ mode: 'visual', level })),
-      opts,
-    );
-    const measured = await referenceDistance(reference.data, r.data);
-    // Our port agrees with the binary to 0.002 %: the limit holds by the reference too.
-    expect(measured).toBeLessThanOrEqual(limit * 1.001);
-    expect(Math.abs(measured - r.target!.score!)).toBeLessThan(1e-3 * measured + 1e-4);
-    // The smallest that does: within the search's 10 % under the limit, or one quality less fails.
-    if (r.target!.score! < limit * 0.9) {
-      const less = { ...webp, options: { ...webp.options, quality: r.target!.quality! - 1 } };
-      const lower = await convertImage(photo, settings(less, box(640)), opts);
-      expect(await referenceDistance(reference.data, lower.data)).toBeGreaterThan(limit);
-    }
-  });
+  it.each(['butteraugli', 'ssimulacra'] as const)(
+    'meets a visual level by %s as its reference binary scores it, with the smallest file that does',
+    async (metric) => {
+      const photo = read('exif-orientation/Landscape_3.jpg');
+      const level = 'high';
+      const limit = levelScores[metric][level];
+      const reference = await convertImage(photo, settings(losslessPng, box(640)), opts);
+      const r = await convertImage(
+        photo,
+        settings(webp, box(640), target({ mode: 'visual', level, metric })),
+        opts,
+      );
+      const measured = await referenceScore(metric, reference.data, r.data);
+      // The ports agree with the binaries (0.002 %, 5e-5): the limit holds by them too.
+      expect(measured).toBeLessThanOrEqual(limit * 1.001 + 1e-4);
+      expect(Math.abs(measured - r.target!.score!)).toBeLessThan(1e-3 * measured + 1e-4);
+      // The smallest that does: within the search's 10 % under the limit, or one less fails.
+      if (r.target!.score! < limit * 0.9) {
+        const less = { ...webp, options: { ...webp.options, quality: r.target!.quality! - 1 } };
+        const lower = await convertImage(photo, settings(less, box(640)), opts);
+        expect(await referenceScore(metric, reference.data, lower.data)).toBeGreaterThan(limit);
+      }
+    },
+  );
 
   it('fails a file whose cap no quality meets, saying how close it came, or shrinks it when allowed', async () => {
     const photo = read('exif-orientation/Landscape_1.jpg');

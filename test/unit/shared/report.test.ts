@@ -124,7 +124,8 @@ describe('buildReport', () => {
       target: 'quality',
       chosenQuality: null,
       encodes: null,
-      butteraugli: null,
+      metric: null,
+      score: null,
       shrunkPercent: null,
     });
     expect(report.rows[1].savedPercent).toBe(-50);
@@ -150,14 +151,16 @@ describe('buildReport', () => {
       target: 'visual',
       chosenQuality: 63,
       encodes: 4,
-      butteraugli: 1.4123,
+      metric: 'butteraugli',
+      score: 1.4123,
       shrunkPercent: null,
     });
     expect(rows[1]).toMatchObject({
       target: 'size',
       chosenQuality: 1,
       encodes: 9,
-      butteraugli: null,
+      metric: null,
+      score: null,
       shrunkPercent: 70,
     });
   });
@@ -183,9 +186,9 @@ describe('reportToCsv', () => {
   it('writes a header row and one CRLF-terminated row per file', () => {
     const csv = reportToCsv(buildReport(batch, [done, skipped], 0));
     expect(csv.split('\r\n')).toEqual([
-      'path,status,reason,inputFormat,outputPath,outputFormat,inputBytes,outputBytes,savedPercent,inputWidth,inputHeight,outputWidth,outputHeight,durationMs,target,chosenQuality,encodes,butteraugli,shrunkPercent',
-      'trip/a.jpg,done,,jpeg,trip/a.webp,webp,4000,1000,75,4000,3000,2048,1536,812,quality,,,,',
-      'notes.txt,skipped,Not an image: looks like text,,,,20,,,,,,,,quality,,,,',
+      'path,status,reason,inputFormat,outputPath,outputFormat,inputBytes,outputBytes,savedPercent,inputWidth,inputHeight,outputWidth,outputHeight,durationMs,target,chosenQuality,encodes,metric,score,shrunkPercent',
+      'trip/a.jpg,done,,jpeg,trip/a.webp,webp,4000,1000,75,4000,3000,2048,1536,812,quality,,,,,',
+      'notes.txt,skipped,Not an image: looks like text,,,,20,,,,,,,,quality,,,,,',
       '',
     ]);
   });

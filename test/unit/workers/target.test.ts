@@ -8,7 +8,7 @@ import { convert, type ConvertResult } from '../../../app/workers/convert.js';
 import { outputFormats, type OutputSettings } from '../../../shared/formats/index.js';
 import { limits } from '../../../shared/limits.js';
 import type { ConversionSettings } from '../../../shared/presets/index.js';
-import { levelDistance } from '../../../shared/target/levels.js';
+import { levelScores } from '../../../shared/target/levels.js';
 import { targetDefaults, type TargetOptions } from '../../../shared/target/schema.js';
 import { settings } from './images.js';
 import { fixture, setupCodecs } from './setup-codecs.js';
@@ -39,19 +39,26 @@ describe('targets in the workers', () => {
     }
   });
 
-  it('meets a visual level by the reference butteraugli_main', async () => {
-    const name = 'exif-orientation/Landscape_3.jpg';
-    const level = 'high';
-    const reference = await run(name, settings(undefined, box(640)));
-    const r = await run(name, settings(webp, box(640), target({ mode: 'visual', level })));
-    const [a, b] = [path.join(dir, 'a.png'), path.join(dir, 'b.png')];
-    writeFileSync(a, bytesOf(reference));
-    writeFileSync(b, await sharp(bytesOf(r)).png().toBuffer());
-    const out = execFileSync('butteraugli_main', [a, b], { encoding: 'utf8', stdio: 'pipe' });
-    const measured = Number(out.trim().split('\n')[0]);
-    expect(measured).toBeLessThanOrEqual(levelDistance[level] * 1.001);
-    expect(Math.abs(measured - r.target!.score!)).toBeLessThan(1e-3 * measured + 1e-4);
-  });
+  it.each(['butteraugli', 'ssimulacra'] as const)(
+    'meets a visual level by %s as its reference binary scores it',
+    async (metric) => {
+      const name = 'exif-orientation/Landscape_3.jpg';
+      const level = 'high';
+      const reference = await run(name, settings(undefined, box(640)));
+      const r = await run(
+        name,
+        settings(webp, box(640), target({ mode: 'visual', level, metric })),
+      );
+      const [a, b] = [path.join(dir, 'a.png'), path.join(dir, 'b.png')];
+      writeFileSync(a, bytesOf(reference));
+      writeFileSync(b, await sharp(bytesOf(r)).png().toBuffer());
+      const binary = metric === 'butteraugli' ? 'butteraugli_main' : 'ssimulacra_main';
+      const out = execFileSync(binary, [a, b], { encoding: 'utf8', stdio: 'pipe' });
+      const measured = Number(out.trim().split('\n')[0]);
+      expect(measured).toBeLessThanOrEqual(levelScores[metric][level] * 1.001 + 1e-4);
+      expect(Math.abs(measured - r.target!.score!)).toBeLessThan(1e-3 * measured + 1e-4);
+    },
+  );
 
   it('fails a cap no quality meets with the words the server uses, or shrinks to fit it', async () => {
     const tight = settings(jpeg, box(1600), target({ mode: 'size', maxKB: 4 }));
