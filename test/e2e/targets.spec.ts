@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
+import { levelScores } from '../../shared/target/levels.js';
 import { buildPhotoTree } from './fixture-tree.js';
 import {
   addFolder,
@@ -45,5 +48,50 @@ test('a folder converted with a file-size cap: every output under the cap and at
   for (const f of outputs) {
     expect(f.bytes, f.path).toBeLessThanOrEqual(120_000);
     expect(f.bytes, f.path).toBeGreaterThanOrEqual(120_000 * 0.85);
+  }
+});
+
+test('a visual target: every output scores within the level by the reference binary', async ({
+  page,
+}) => {
+  const { root, files } = buildPhotoTree('targets-visual', 1);
+  const some = files.filter((f) => /_[1-4]\.jpg$/.test(f.path));
+  for (const f of files) if (!some.includes(f)) rmSync(join(root, '..', f.path));
+  await openApp(page);
+  await choosePreset(page, 'thumbnails-webp-400');
+  await page.getByRole('button', { name: 'Edit options' }).click();
+
+  // The reference: the same decode and resize, written losslessly.
+  await page.locator('#preset-format').selectOption('png');
+  await addFolder(page, root, some.length);
+  await page.getByRole('button', { name: 'Convert' }).click();
+  await waitForSettled(page);
+  const reference = extractZip((await downloadZips(page))[0]);
+
+  await page.getByRole('button', { name: 'New batch' }).click();
+  await page.locator('#preset-format').selectOption('webp');
+  await page.locator('#target-mode').selectOption('visual');
+  await page.locator('#target-level').selectOption('web');
+  await page.locator('#target-metric').selectOption('ssimulacra');
+  await expect(page.getByTestId('preset-summary')).toContainText('WebP looking fine for the web');
+  await addFolder(page, root, some.length);
+  await page.getByRole('button', { name: 'Convert' }).click();
+  await waitForSettled(page);
+  await expect(page.locator('[data-testid=item][data-status=done]')).toHaveCount(some.length);
+  const outputs = extractZip((await downloadZips(page))[0]);
+
+  for (const f of some) {
+    const stem = f.path.replace(/\.jpg$/, '');
+    const png = join(outputs, `${stem}.check.png`);
+    await sharp(join(outputs, `${stem}.webp`))
+      .png()
+      .toFile(png);
+    const score = Number(
+      execFileSync('ssimulacra_main', [join(reference, `${stem}.png`), png], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
+    expect(score, f.path).toBeLessThanOrEqual(levelScores.ssimulacra.web + 1e-4);
   }
 });
