@@ -1,4 +1,5 @@
 import { outputFormats } from '../shared/formats/index.js';
+import { outputsToTry } from '../shared/target/encode-to-target.js';
 import type { ConversionSettings } from '../shared/presets/index.js';
 
 /** '1.2 MB' — decimal units, as file managers show them. */
@@ -42,7 +43,11 @@ const visualWords = {
  */
 export function describeSettings(s: ConversionSettings): string {
   const o = s.output.options as { quality?: number; lossless?: boolean };
-  const label = outputFormats[s.output.format].label;
+  const formats = outputsToTry(s).map((o) => outputFormats[o.format].label);
+  const label =
+    formats.length === 1
+      ? formats[0]
+      : `${formats.slice(0, -1).join(', ')} or ${formats.at(-1)}, the smallest,`;
   const target = s.target?.mode ?? 'quality';
   const quality = o.lossless
     ? 'lossless'
@@ -68,5 +73,10 @@ export function describeSettings(s: ConversionSettings): string {
     keep: 'metadata kept',
     'keep-no-gps': 'metadata kept without location',
   }[s.metadata];
-  return `${[label, quality].filter(Boolean).join(' ')}, ${size}, ${meta}`;
+  const never = s.target?.keepOriginal
+    ? s.target.minSaving > 0
+      ? `, the original kept unless ${s.target.minSaving} % smaller`
+      : ', never bigger than the original'
+    : '';
+  return `${[label, quality].filter(Boolean).join(' ')}, ${size}, ${meta}${never}`;
 }

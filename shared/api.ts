@@ -73,6 +73,10 @@ export interface ItemEventData {
   outputWidth?: number;
   outputHeight?: number;
   durationMs?: number;
+  /** What was made, on `done`: a search or never bigger may settle the format and name. */
+  outputFormat?: FormatId;
+  outputPath?: string;
+  keptOriginal?: boolean;
   /** How a size or visual target was met. */
   target?: TargetReport;
 }
@@ -100,6 +104,8 @@ export interface StatusImage {
   outputWidth?: number;
   outputHeight?: number;
   durationMs?: number;
+  outputFormat?: FormatId;
+  keptOriginal?: boolean;
   target?: TargetReport;
 }
 

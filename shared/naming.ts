@@ -1,6 +1,8 @@
 // The one rule for paths inside ZIPs and output folders: whatever a user dropped, the result
 // stays under the root and extracts on Windows, macOS and Linux alike.
 
+import { formats, type FormatId } from './formats/index.js';
+
 /** Most file systems cap a name at 255 bytes (ext4, APFS) or 255 UTF-16 units (NTFS). */
 const maxSegmentBytes = 255;
 
@@ -100,7 +102,10 @@ const key = (path: string) => path.toLowerCase();
 /**
  * Output paths for a batch, keyed by input id: the safe input path with the output
  * extension. Inputs keep their own name when they can, claimed in input order; the rest get
- * ' (2)', ' (3)'… Names are compared case-insensitively, and a file never takes a folder's name.
+ * ' (2)', ' (3)'… Names are compared case-insensitively, a file never takes a folder's name,
+ * and no two files share a name *before* the extension: a file whose format is settled only
+ * by its conversion (the smallest of several formats, or the original kept) swaps its
+ * extension then (replaceExtension) without meeting another file.
  *
  * @example
  * // a.jpg and a.png, both converted to WebP → 'a.webp' and 'a (2).webp'
@@ -116,27 +121,51 @@ export function planOutputPaths(
     segments.push(capName(segments.pop()!));
     return segments.join('/');
   });
-  const taken = new Set<string>();
+  const folders = new Set<string>();
   for (const path of wanted) {
     const parts = path.split('/');
-    for (let i = 1; i < parts.length; i++) taken.add(key(parts.slice(0, i).join('/')));
+    for (let i = 1; i < parts.length; i++) folders.add(key(parts.slice(0, i).join('/')));
   }
+  const stems = new Set<string>();
+  const free = (path: string) => !folders.has(key(path)) && !stems.has(stemKey(path));
   const out = new Map<string, string>();
   const later: number[] = [];
   wanted.forEach((path, i) => {
-    if (taken.has(key(path))) later.push(i);
+    if (!free(path)) later.push(i);
     else {
-      taken.add(key(path));
+      stems.add(stemKey(path));
       out.set(inputs[i].id, path);
     }
   });
   for (const i of later) {
     let candidate = wanted[i];
-    for (let n = 2; taken.has(key(candidate)); n++) {
+    for (let n = 2; !free(candidate); n++) {
       candidate = withSuffix(wanted[i], ext(inputs[i].extension), n);
     }
-    taken.add(key(candidate));
+    stems.add(stemKey(candidate));
     out.set(inputs[i].id, candidate);
   }
   return out;
+}
+
+const stemKey = (path: string) => key(replaceExtension(path, ''));
+
+/**
+ * Where a converted file goes: its planned path with the extension of what was made, which
+ * the conversion may settle (the smallest of several formats; the original kept as it was,
+ * with its own extension). Safe because planOutputPaths keeps stems apart.
+ */
+export function finalOutputPath(
+  planned: string,
+  made: { format: FormatId; keptOriginal?: boolean; inputPath: string },
+): string {
+  if (made.keptOriginal) {
+    const name = made.inputPath.slice(made.inputPath.lastIndexOf('/') + 1);
+    const dot = name.lastIndexOf('.');
+    return replaceExtension(
+      planned,
+      dot > 0 ? name.slice(dot + 1) : formats[made.format].extension,
+    );
+  }
+  return replaceExtension(planned, formats[made.format].extension);
 }

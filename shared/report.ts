@@ -1,4 +1,5 @@
-import type { FormatId, OutputFormatId } from './formats/index.js';
+import type { FormatTrial } from './target/encode-to-target.js';
+import type { FormatId } from './formats/index.js';
 import { itemStatuses, type Batch, type BatchItem, type ItemStatus } from './state/index.js';
 
 // Fields are null rather than absent so every row has the same keys in JSON and CSV.
@@ -10,7 +11,7 @@ export interface ReportRow {
   reason: string | null;
   inputFormat: FormatId | null;
   outputPath: string | null;
-  outputFormat: OutputFormatId | null;
+  outputFormat: FormatId | null;
   inputBytes: number;
   outputBytes: number | null;
   /** Share of the input size saved, e.g. 62.5; negative when the output grew. */
@@ -31,6 +32,10 @@ export interface ReportRow {
   score: number | null;
   /** Share of the resized size a size cap shrank the picture to, when it had to. */
   shrunkPercent: number | null;
+  /** Never bigger kept the original file. */
+  keptOriginal: boolean;
+  /** Each format tried and its bytes, the smallest first: why the output's format won. */
+  tried: string | null;
 }
 
 export interface ReportTotals {
@@ -63,6 +68,16 @@ function savedPercent(before: number, after: number): number {
   return before > 0 ? round1(((before - after) / before) * 100) : 0;
 }
 
+/** 'avif 212000; webp 260000; jpeg: does not fit in 100 kB…', smallest first. */
+function triedWords(trials: readonly FormatTrial[]): string {
+  const made = trials.filter((t) => t.bytes !== undefined).sort((a, b) => a.bytes! - b.bytes!);
+  const missed = trials.filter((t) => t.bytes === undefined);
+  return [
+    ...made.map((t) => `${t.format} ${t.bytes}`),
+    ...missed.map((t) => `${t.format}: ${t.failed}`),
+  ].join('; ');
+}
+
 function toRow(item: BatchItem, preset: Batch['preset']): ReportRow {
   const done = item.status === 'done';
   const t = done ? item.target : undefined;
@@ -89,6 +104,8 @@ function toRow(item: BatchItem, preset: Batch['preset']): ReportRow {
     metric: target?.mode === 'visual' ? target.metric : null,
     score: t?.score === undefined ? null : Math.round(t.score * 1e4) / 1e4,
     shrunkPercent: t && t.scale < 1 ? round1(t.scale * 100) : null,
+    keptOriginal: done && item.keptOriginal === true,
+    tried: t && t.trials.length > 1 ? triedWords(t.trials) : null,
   };
 }
 
@@ -156,9 +173,11 @@ const csvColumns: readonly (keyof ReportRow)[] = [
   'metric',
   'score',
   'shrunkPercent',
+  'keptOriginal',
+  'tried',
 ];
 
-function csvCell(value: string | number | null): string {
+function csvCell(value: string | number | boolean | null): string {
   if (value === null) return '';
   let s = String(value);
   // A spreadsheet runs text starting with = + - @ as a formula (OWASP "CSV injection");

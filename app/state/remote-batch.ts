@@ -239,9 +239,14 @@ export class RemoteBatch {
         progress: 1,
         reason: undefined,
         outputSize: output.size,
-        outputFormat: this.queue.batch
-          ? resolveSettings(this.queue.batch.preset, cur.override).output.format
-          : undefined,
+        // The server says what it made; an older server, what the settings ask for.
+        outputFormat:
+          e.outputFormat ??
+          (this.queue.batch
+            ? resolveSettings(this.queue.batch.preset, cur.override).output.format
+            : undefined),
+        outputPath: e.outputPath ?? cur.outputPath,
+        keptOriginal: e.keptOriginal,
       };
       await this.store.completeItem(done, output);
       this.queue.put(done);

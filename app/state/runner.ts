@@ -1,5 +1,5 @@
 import { limits } from '../../shared/limits.js';
-import { planOutputPaths } from '../../shared/naming.js';
+import { finalOutputPath, planOutputPaths } from '../../shared/naming.js';
 import { outputFormats } from '../../shared/formats/index.js';
 import { resolveSettings, type Preset } from '../../shared/presets/index.js';
 import {
@@ -342,14 +342,18 @@ export class Runner {
       this.#inFlight.delete(item.id);
       this.#pump();
       const output = new Blob([result.bytes], { type: result.mimeType });
+      const cur = this.queue.get(item.id)!;
       const done: BatchItem = {
-        ...this.queue.get(item.id)!,
+        ...cur,
         status: 'done',
         stage: undefined,
         progress: 1,
         reason: undefined,
         crashed: undefined,
         outputFormat: result.format,
+        outputPath:
+          cur.outputPath && finalOutputPath(cur.outputPath, { ...result, inputPath: cur.path }),
+        keptOriginal: result.keptOriginal,
         outputSize: output.size,
         outputWidth: result.width,
         outputHeight: result.height,

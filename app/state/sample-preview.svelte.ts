@@ -1,4 +1,4 @@
-import type { OutputFormatId } from '../../shared/formats/index.js';
+import type { FormatId } from '../../shared/formats/index.js';
 import { limits } from '../../shared/limits.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
 import type { BatchItem } from '../../shared/state/index.js';
@@ -11,7 +11,8 @@ import type { Store } from '../store/index.js';
 export interface SampleResult {
   itemId: string;
   output: Blob;
-  format: OutputFormatId;
+  /** An output format, or the input's own when the original would be kept. */
+  format: FormatId;
   width: number;
   height: number;
   settings: ConversionSettings;
@@ -19,6 +20,8 @@ export interface SampleResult {
   ms: number;
   /** The quality a target chose, its tries and score. */
   target?: TargetReport;
+  /** Never bigger would keep the original file. */
+  keptOriginal?: boolean;
 }
 
 export type SampleState =
@@ -90,6 +93,7 @@ export class SamplePreview {
           settings,
           ms: Object.values(result.timings).reduce((a, b) => a + (b ?? 0), 0),
           target: result.target,
+          keptOriginal: result.keptOriginal,
         },
       };
     } catch (e) {

@@ -1,5 +1,5 @@
 import { formats, outputFormats } from '../../shared/formats/index.js';
-import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
+import type { FormatId } from '../../shared/formats/index.js';
 import { limits } from '../../shared/limits.js';
 import { exifOrientation } from '../../shared/headers/exif.js';
 import { carryExif } from '../../shared/metadata/carry.js';
@@ -20,6 +20,8 @@ import { exactBuffer, type Pixels } from '../../codecs/pixels.js';
 import { applyPlan } from './pipeline/resize.js';
 import { encodeWithTarget } from './pipeline/target.js';
 import {
+  keepsOriginal,
+  searches,
   TargetMissed,
   targetReport,
   type TargetReport,
@@ -47,7 +49,8 @@ export type ConvertJob = Omit<ConvertRequest, 'bytes'> & { input: Blob };
 
 export interface ConvertResult {
   bytes: ArrayBuffer;
-  format: OutputFormatId;
+  /** The output's format: an output format, or the input's own when the original was kept. */
+  format: FormatId;
   mimeType: string;
   width: number;
   height: number;
@@ -59,6 +62,8 @@ export interface ConvertResult {
   timings: Partial<Record<Stage, number>>;
   /** How a target was met, when the settings have one. */
   target?: TargetReport;
+  /** The result did not save enough (never bigger): these are the input's own bytes. */
+  keptOriginal?: boolean;
 }
 
 /** Progress: `stage` is starting (0) or done (1). May be a Comlink proxy; never awaited. */
@@ -168,20 +173,19 @@ export async function convert(
   begin('encode');
   const output = settings.output;
   const meta = outputFormats[output.format];
-  const target = settings.target?.mode === 'quality' ? undefined : settings.target;
-  if (target) {
-    let pixels = isBitmap(image) ? canvasPixels(drawOnCanvas(image)) : image;
-    if (!meta.alpha) pixels = flatten(pixels, settings.background);
+  if (searches(settings)) {
+    // A search, or several formats: each attempt encodes the pixels (flattened per format).
+    const pixels = isBitmap(image) ? canvasPixels(drawOnCanvas(image)) : image;
     let reached;
     try {
       // Each attempt carries the EXIF itself: a size cap counts the file as written.
-      reached = await encodeWithTarget(pixels, { ...settings, target }, { bytes, format });
+      reached = await encodeWithTarget(pixels, settings, { bytes, format });
     } catch (e) {
       if (e instanceof TargetMissed) throw e;
       throw encodeFailure(meta.label, e, size(pixels.width, pixels.height));
     }
     end();
-    return {
+    return keepOriginalIf({
       bytes: exactBuffer(reached.bytes),
       format: reached.output.format,
       mimeType: outputFormats[reached.output.format].mimeType,
@@ -192,7 +196,7 @@ export async function convert(
       inputHeight,
       timings,
       target: targetReport(reached),
-    };
+    });
   }
   const { width, height } = image;
   let encoded: Uint8Array | null = null;
@@ -228,7 +232,7 @@ export async function convert(
   });
   end();
 
-  return {
+  return keepOriginalIf({
     bytes: exactBuffer(encoded),
     format: output.format,
     mimeType: meta.mimeType,
@@ -238,7 +242,21 @@ export async function convert(
     inputWidth,
     inputHeight,
     timings,
-  };
+  });
+
+  /** Never bigger: the input's own bytes when the result does not save enough (keepsOriginal). */
+  function keepOriginalIf(result: ConvertResult): ConvertResult {
+    if (!keepsOriginal(settings.target, bytes.length, result.bytes.byteLength)) return result;
+    return {
+      ...result,
+      bytes: exactBuffer(bytes),
+      format,
+      mimeType: formats[format].mimeType,
+      width: inputWidth,
+      height: inputHeight,
+      keptOriginal: true,
+    };
+  }
 }
 
 function isBitmap(image: Pixels | ImageBitmap): image is ImageBitmap {

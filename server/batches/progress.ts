@@ -63,6 +63,8 @@ export function statusView(
         outputSize: item.outputSize,
         outputWidth: item.outputWidth,
         outputHeight: item.outputHeight,
+        outputFormat: item.outputFormat,
+        ...(item.keptOriginal && { keptOriginal: true }),
         ...(item.target && { target: item.target }),
       }),
       ...(item.durationMs !== undefined && { durationMs: item.durationMs }),

@@ -1,6 +1,6 @@
 import { admitImage } from '../../shared/structure/index.js';
 import { formats, outputFormats } from '../../shared/formats/index.js';
-import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
+import type { FormatId } from '../../shared/formats/index.js';
 import { limits } from '../../shared/limits.js';
 import { carryExif } from '../../shared/metadata/carry.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
@@ -11,6 +11,8 @@ import { encode } from './encode.js';
 import { applyResize } from './resize.js';
 import { encodeWithTarget } from './target.js';
 import {
+  keepsOriginal,
+  searches,
   TargetMissed,
   targetReport,
   type TargetReport,
@@ -31,7 +33,8 @@ export interface ConvertOptions {
 
 export interface ConvertOutput {
   data: Uint8Array;
-  format: OutputFormatId;
+  /** An output format, or the input's own when the original was kept (never bigger). */
+  format: FormatId;
   width: number;
   height: number;
   inputFormat: FormatId;
@@ -40,6 +43,8 @@ export interface ConvertOutput {
   inputHeight: number;
   /** How a target was met, when the settings have one. */
   target?: TargetReport;
+  /** The result did not save enough: `data` is the input as it came. */
+  keptOriginal?: boolean;
 }
 
 const size = (w: number, h: number) => `${w} × ${h} px`;
@@ -78,24 +83,26 @@ export async function convertImage(
   const meta = outputFormats[output.format];
   // 8-bit sRGB whatever came in (16-bit PNG, CMYK JPEG, grey): what the browser's canvas gives.
   pipeline.toColourspace('srgb');
-  if (!meta.alpha) pipeline.flatten({ background: settings.background });
+  // A search flattens per format it tries (server/convert/target.ts).
+  const searching = searches(settings);
+  if (!meta.alpha && !searching) pipeline.flatten({ background: settings.background });
 
   // The same reads, crop and resize with no encoder at the end: when the pipeline fails, this
   // tells a damaged input (it fails too) from an encoder that could not write the result,
   // without reading libvips' text. libvips decodes while the pipeline runs, so the decode
   // must be repeated the same way (a plain decode of some damaged AVIFs succeeds).
   const withoutEncoder = pipeline.clone();
-  const target = settings.target?.mode === 'quality' ? undefined : settings.target;
   let encoded;
   let reached: (TargetResult & { width: number; height: number }) | undefined;
   try {
-    if (target) {
+    if (searching) {
       // The target's encodes carry the EXIF themselves: a size cap counts the file as written.
-      reached = await encodeWithTarget(
-        pipeline,
-        { ...settings, target },
-        { bytes, inputFormat: format, wasm, signal },
-      );
+      reached = await encodeWithTarget(pipeline, settings, {
+        bytes,
+        inputFormat: format,
+        wasm,
+        signal,
+      });
       encoded = { data: reached.bytes, width: reached.width, height: reached.height };
     } else {
       encoded = await encode(pipeline, output, wasm, signal);
@@ -120,7 +127,7 @@ export async function convertImage(
         width: encoded.width,
         height: encoded.height,
       });
-  return {
+  const made: ConvertOutput = {
     data,
     format: reached?.output.format ?? output.format,
     target: reached && targetReport(reached),
@@ -130,4 +137,7 @@ export async function convertImage(
     inputWidth: width,
     inputHeight: height,
   };
+  // Never bigger: the input's own bytes when the result does not save enough.
+  if (!keepsOriginal(settings.target, bytes.length, data.length)) return made;
+  return { ...made, data: bytes, format, width, height, keptOriginal: true };
 }

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
 import type { Pixels } from '../../codecs/pixels.js';
-import type { FormatId, OutputSettings } from '../../shared/formats/index.js';
+import { outputFormats, type FormatId, type OutputSettings } from '../../shared/formats/index.js';
 import { carryExif } from '../../shared/metadata/carry.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
 import {
   encodeToTarget,
+  outputsToTry,
   type TargetResult,
   type TargetSide,
 } from '../../shared/target/encode-to-target.js';
 import { levelScores } from '../../shared/target/levels.js';
-import type { TargetOptions } from '../../shared/target/schema.js';
+import { targetDefaults } from '../../shared/target/schema.js';
 import { encode } from './encode.js';
 import type { WasmPool } from './wasm-pool.js';
 import { decodeOnPool, scoreOnPool } from './wasm-tasks.js';
@@ -38,9 +39,10 @@ export interface TargetContext {
  */
 export async function encodeWithTarget(
   pipeline: Sharp,
-  settings: ConversionSettings & { target: TargetOptions },
+  settings: ConversionSettings,
   ctx: TargetContext,
 ): Promise<TargetResult & { width: number; height: number }> {
+  const target = settings.target ?? targetDefaults;
   const { data, info } = await pipeline
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
@@ -48,21 +50,26 @@ export async function encodeWithTarget(
     throw new Error(`Expected RGB or RGBA pixels but received ${info.channels} channels`);
   }
   const source: Raw = { data, width: info.width, height: info.height, channels: info.channels };
-  const scaled = new Map<number, Promise<Raw>>([[1, Promise.resolve(source)]]);
-  const at = (scale: number) => {
-    let raw = scaled.get(scale);
+  // Per scale, the pixels as they are and flattened on the background (for JPEG).
+  const sizes = new Map<string, Promise<Raw>>();
+  const at = (scale: number, flat: boolean): Promise<Raw> => {
+    const key = `${scale} ${flat}`;
+    let raw = sizes.get(key);
     if (!raw) {
-      raw = resized(source, scale);
-      scaled.set(scale, raw);
+      if (flat) raw = at(scale, false).then((r) => flattened(r, settings.background));
+      else if (scale === 1) raw = Promise.resolve(source);
+      else raw = resized(source, scale);
+      sizes.set(key, raw);
     }
     return raw;
   };
+  const flat = (output: OutputSettings) => !outputFormats[output.format].alpha;
   const key = randomUUID();
   const { wasm, signal } = ctx;
 
   const side: TargetSide = {
     async encode(output, scale) {
-      const raw = await at(scale);
+      const raw = await at(scale, flat(output));
       const encoded = await encode(asPipeline(raw), output, wasm, signal);
       signal?.throwIfAborted();
       return carryExif(ctx.bytes, ctx.inputFormat, encoded.data, output.format, settings.metadata, {
@@ -71,21 +78,24 @@ export async function encodeWithTarget(
       });
     },
     async score(encoded, output, scale) {
-      const raw = await at(scale);
+      const raw = await at(scale, flat(output));
       const decoded = await decodeOutput(encoded, output, wasm, signal);
-      const { metric } = settings.target;
-      const reference = rgba(raw);
-      const task = { metric, key: `${key}@${scale}`, reference, distorted: decoded };
+      const task = {
+        metric: target.metric,
+        key: `${key}@${scale}:${flat(output)}`,
+        reference: rgba(raw),
+        distorted: decoded,
+      };
       return scoreOnPool(wasm, task, signal);
     },
   };
 
   const result = await encodeToTarget(side, {
-    target: settings.target,
-    outputs: [settings.output],
-    maxScore: levelScores[settings.target.metric][settings.target.level],
+    target,
+    outputs: outputsToTry(settings),
+    maxScore: levelScores[target.metric][target.level],
   });
-  const { width, height } = await at(result.scale);
+  const { width, height } = await at(result.scale, false);
   return { ...result, width, height };
 }
 
@@ -102,6 +112,12 @@ async function resized(source: Raw, scale: number): Promise<Raw> {
   return { data, width, height, channels: source.channels };
 }
 
+/** The pixels over `background`, for a format without alpha. */
+async function flattened(raw: Raw, background: string): Promise<Raw> {
+  if (raw.channels === 3) return raw;
+  const data = await asPipeline(raw).flatten({ background }).raw().toBuffer();
+  return { data, width: raw.width, height: raw.height, channels: 3 };
+}
 /** RGBA, as the metric reads pixels. */
 function rgba(raw: Raw): Pixels {
   const { width, height } = raw;

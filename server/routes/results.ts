@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
-import { outputFormats } from '../../shared/formats/index.js';
+import { formats } from '../../shared/formats/index.js';
 import { safeArchivePath } from '../../shared/naming.js';
 import { buildReport, reportToCsv, reportToJson } from '../../shared/report.js';
 import type { ServerContext } from '../context.js';
@@ -51,7 +51,7 @@ export function resultRoutes(ctx: ServerContext) {
     if (!info)
       throw new ApiError(404, 'no_output', 'The output is gone (the batch is being deleted)');
     return c.body(streamFile(file), 200, {
-      'Content-Type': outputFormats[item.outputFormat].mimeType,
+      'Content-Type': formats[item.outputFormat].mimeType,
       'Content-Length': String(info.size),
       'Content-Disposition': disposition(item.outputPath.split('/').pop()!),
     });

@@ -2,6 +2,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { resolveSettings } from '../../shared/presets/index.js';
 import type { Lifecycle } from '../batches/lifecycle.js';
 import type { Config } from '../config.js';
+import { finalOutputPath } from '../../shared/naming.js';
 import { convertImage, type ConvertOutput } from '../convert/index.js';
 import { freeBytes, isDiskFull, isEnvironmentFault } from '../faults.js';
 import type { DataFiles } from '../files.js';
@@ -156,6 +157,9 @@ export class Runner {
       return;
     }
     const recorded = lifecycle.done(job.batchId, job.itemId, attempt, {
+      outputFormat: result.format,
+      outputPath: finalOutputPath(item.outputPath, { ...result, inputPath: item.path }),
+      ...(result.keptOriginal && { keptOriginal: true }),
       outputSize: result.data.length,
       outputWidth: result.width,
       outputHeight: result.height,

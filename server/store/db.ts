@@ -52,6 +52,8 @@ const migrations: readonly string[] = [
    CREATE INDEX events_by_batch ON events(batch_id, seq);`,
   // How a size or visual target was met (shared/target TargetReport as JSON).
   `ALTER TABLE items ADD COLUMN target TEXT;`,
+  // Never bigger: the output is the input as it came.
+  `ALTER TABLE items ADD COLUMN kept_original INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /**

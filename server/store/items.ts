@@ -26,6 +26,10 @@ export interface UploadFacts {
 
 /** A finished conversion's numbers. */
 export interface OutputFacts {
+  /** What was made: its format and final path (a search or never bigger may change both). */
+  outputFormat: FormatId;
+  outputPath: string;
+  keptOriginal?: boolean;
   outputSize: number;
   outputWidth: number;
   outputHeight: number;
@@ -124,11 +128,15 @@ export class ItemTable {
   setOutput(id: string, o: OutputFacts): void {
     this.db
       .prepare(
-        `UPDATE items SET status = 'done', reason = NULL, output_size = ?, output_width = ?,
-           output_height = ?, width = ?, height = ?, duration_ms = ?, target = ?
+        `UPDATE items SET status = 'done', reason = NULL, output_format = ?, output_path = ?,
+           kept_original = ?, output_size = ?, output_width = ?, output_height = ?, width = ?,
+           height = ?, duration_ms = ?, target = ?
          WHERE id = ?`,
       )
       .run(
+        o.outputFormat,
+        o.outputPath,
+        o.keptOriginal ? 1 : 0,
         o.outputSize,
         o.outputWidth,
         o.outputHeight,

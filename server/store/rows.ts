@@ -1,5 +1,5 @@
 import type { TargetReport } from '../../shared/target/encode-to-target.js';
-import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
+import type { FormatId } from '../../shared/formats/index.js';
 import type { Preset, PresetOverride } from '../../shared/presets/index.js';
 import type { Batch, BatchItem, BatchStatus, ItemStatus } from '../../shared/state/index.js';
 
@@ -13,7 +13,7 @@ export interface ServerBatch extends Batch {
 /** An item as the server keeps it: the shared BatchItem plus upload bookkeeping. */
 export interface ServerItem extends BatchItem {
   outputPath: string;
-  outputFormat: OutputFormatId;
+  outputFormat: FormatId;
   /** Whether the whole file arrived; only uploaded items are converted. */
   uploaded: boolean;
   /** Bytes of the last upload attempt, complete or not. */
@@ -54,6 +54,7 @@ export interface ItemRow {
   output_size: number | null;
   duration_ms: number | null;
   target: string | null;
+  kept_original: number;
   attempts: number;
 }
 
@@ -82,7 +83,7 @@ export function toItem(r: ItemRow): ServerItem {
     order: r.ord,
     path: r.path,
     outputPath: r.output_path,
-    outputFormat: r.output_format as OutputFormatId,
+    outputFormat: r.output_format as FormatId,
     size: r.size,
     uploaded: r.uploaded === 1,
     received: r.received,
@@ -98,6 +99,7 @@ export function toItem(r: ItemRow): ServerItem {
     outputSize: opt(r.output_size),
     durationMs: opt(r.duration_ms),
     target: r.target ? (JSON.parse(r.target) as TargetReport) : undefined,
+    keptOriginal: r.kept_original === 1 || undefined,
     attempts: r.attempts,
   };
 }

@@ -1,5 +1,5 @@
 import type { OptionSpec } from '../options.js';
-import type { OutputSettings } from '../formats/index.js';
+import type { OutputFormatId, OutputSettings } from '../formats/index.js';
 import type { TargetOptions } from '../target/schema.js';
 
 export type Fit = 'contain' | 'cover' | 'exact';
@@ -36,6 +36,11 @@ export interface Preset {
   background: string;
   /** What decides the quality (shared/target); absent means the quality option as set. */
   target?: TargetOptions;
+  /**
+   * Other formats to try besides `output`'s, each with its own default options: every file
+   * keeps the smallest result that meets the target.
+   */
+  alsoTry?: OutputFormatId[];
 }
 
 /** What one file may change of the batch preset. */
@@ -47,6 +52,7 @@ export interface PresetOverride {
   background?: string;
   /** Replaces the target wholesale. */
   target?: TargetOptions;
+  alsoTry?: OutputFormatId[];
 }
 
 /** The settings a conversion actually runs with (a preset without its identity). */

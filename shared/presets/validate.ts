@@ -1,6 +1,6 @@
 import { describe, validateOptions } from '../options.js';
 import { isOutputFormat, outputFormats, outputFormatIds } from '../formats/index.js';
-import type { OutputSettings } from '../formats/index.js';
+import type { OutputFormatId, OutputSettings } from '../formats/index.js';
 import {
   metadataModes,
   resizeDefaults,
@@ -47,6 +47,17 @@ function validateTarget(v: unknown, errors: string[]): TargetOptions | undefined
   return r.errors.length ? undefined : r.value;
 }
 
+function validateAlsoTry(v: unknown, errors: string[]): OutputFormatId[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || !v.every(isOutputFormat) || new Set(v).size !== v.length) {
+    errors.push(
+      `Expected a list of distinct formats from ${outputFormatIds.join(', ')} for alsoTry but received ${describe(v)}`,
+    );
+    return undefined;
+  }
+  return v;
+}
+
 function validateMetadata(v: unknown, errors: string[]): MetadataMode | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'string' && (metadataModes as readonly string[]).includes(v)) {
@@ -85,6 +96,7 @@ export function validatePreset(input: unknown): Validated<Preset> {
   const metadata = validateMetadata(p.metadata, errors) ?? 'strip';
   const background = validateBackground(p.background, errors) ?? '#ffffff';
   const target = validateTarget(p.target, errors);
+  const alsoTry = validateAlsoTry(p.alsoTry, errors);
   if (errors.length || !output.ok) return { ok: false, errors };
   return {
     ok: true,
@@ -97,6 +109,7 @@ export function validatePreset(input: unknown): Validated<Preset> {
       metadata,
       background,
       ...(target && { target }),
+      ...(alsoTry?.length && { alsoTry }),
     },
   };
 }
@@ -110,7 +123,7 @@ export function validateOverride(input: unknown): Validated<PresetOverride> {
   const errors: string[] = [];
   const value: PresetOverride = {};
   for (const key of Object.keys(o)) {
-    if (!['output', 'resize', 'metadata', 'background', 'target'].includes(key)) {
+    if (!['output', 'resize', 'metadata', 'background', 'target', 'alsoTry'].includes(key)) {
       errors.push(`Unknown option ${key} in override`);
     }
   }
@@ -135,6 +148,8 @@ export function validateOverride(input: unknown): Validated<PresetOverride> {
   if (background) value.background = background;
   const target = validateTarget(o.target, errors);
   if (target) value.target = target;
+  const alsoTry = validateAlsoTry(o.alsoTry, errors);
+  if (alsoTry) value.alsoTry = alsoTry;
   return errors.length ? { ok: false, errors } : { ok: true, value };
 }
 
@@ -152,5 +167,8 @@ export function resolveSettings(preset: Preset, override?: PresetOverride): Conv
     metadata: override?.metadata ?? preset.metadata,
     background: override?.background ?? preset.background,
     ...((override?.target ?? preset.target) && { target: override?.target ?? preset.target }),
+    ...((override?.alsoTry ?? preset.alsoTry)?.length && {
+      alsoTry: override?.alsoTry ?? preset.alsoTry,
+    }),
   };
 }

@@ -1,5 +1,5 @@
 import type { TargetReport } from '../target/encode-to-target.js';
-import type { FormatId, OutputFormatId } from '../formats/index.js';
+import type { FormatId } from '../formats/index.js';
 import type { PresetOverride } from '../presets/index.js';
 
 /**
@@ -107,7 +107,8 @@ export interface BatchItem {
   progress: number;
   /** Where the output goes inside the ZIP; set when the batch starts. */
   outputPath?: string;
-  outputFormat?: OutputFormatId;
+  /** An output format, or the input's own when the original was kept (never bigger). */
+  outputFormat?: FormatId;
   outputSize?: number;
   width?: number;
   height?: number;
@@ -117,6 +118,8 @@ export interface BatchItem {
   durationMs?: number;
   /** How the batch's target was met (quality chosen, tries, score), when it has one. */
   target?: TargetReport;
+  /** Never bigger: the output is the original file, as converting did not save enough. */
+  keptOriginal?: boolean;
   attempts: number;
   /** Position in the queue: insertion order. */
   order: number;

@@ -1,4 +1,5 @@
 import { outputFormats, type OutputSettings } from '../formats/index.js';
+import type { ConversionSettings } from '../presets/index.js';
 import { searchQuality, type Goal, type Probe } from './search.js';
 import type { TargetOptions } from './schema.js';
 
@@ -217,4 +218,36 @@ export function targetReport(r: TargetResult): TargetReport {
     ? (r.output.options as { quality: number }).quality
     : undefined;
   return { quality, attempts: r.attempts, score: r.score, scale: r.scale, trials: r.trials };
+}
+
+/**
+ * The outputs a conversion tries: the settings' own, then each other allowed format with its
+ * format's default options (one quality scale per format would not mean the same look).
+ */
+export function outputsToTry(settings: ConversionSettings): OutputSettings[] {
+  const others = (settings.alsoTry ?? []).filter((f) => f !== settings.output.format);
+  return [
+    settings.output,
+    ...others.map(
+      (f) => ({ format: f, options: { ...outputFormats[f].defaults } }) as OutputSettings,
+    ),
+  ];
+}
+
+/** Whether a conversion goes through encodeToTarget: a search, or several formats to compare. */
+export function searches(settings: ConversionSettings): boolean {
+  return (settings.target?.mode ?? 'quality') !== 'quality' || outputsToTry(settings).length > 1;
+}
+
+/**
+ * Never bigger: whether the original should be kept instead of an output of `outputBytes`,
+ * which must be at least `minSaving` % smaller than the input's `inputBytes` to be used.
+ */
+export function keepsOriginal(
+  target: TargetOptions | undefined,
+  inputBytes: number,
+  outputBytes: number,
+): boolean {
+  if (!target?.keepOriginal) return false;
+  return outputBytes > inputBytes * (1 - target.minSaving / 100) || outputBytes >= inputBytes;
 }

@@ -29,6 +29,9 @@ export interface TargetOptions {
   shrink: boolean;
   level: VisualLevel;
   metric: VisualMetric;
+  /** Never bigger: keep the original file when the output is not at least `minSaving` % smaller. */
+  keepOriginal: boolean;
+  minSaving: number;
 }
 
 export const targetDefaults: TargetOptions = {
@@ -37,6 +40,8 @@ export const targetDefaults: TargetOptions = {
   shrink: false,
   level: 'high',
   metric: 'butteraugli',
+  keepOriginal: false,
+  minSaving: 0,
 };
 
 export const targetSpecs: readonly OptionSpec<TargetOptions>[] = [
@@ -77,6 +82,20 @@ export const targetSpecs: readonly OptionSpec<TargetOptions>[] = [
     },
   },
   {
+    kind: 'boolean',
+    key: 'keepOriginal',
+    label: 'Never bigger: keep the original when converting does not save enough',
+    help: 'The original file goes into the results as it was, same name and format',
+  },
+  {
+    kind: 'int',
+    key: 'minSaving',
+    label: 'Keep the original unless the result is smaller by at least',
+    min: 0,
+    max: 90,
+    help: 'Percent; 0 = only when the result is not smaller at all',
+  },
+  {
     kind: 'choice',
     key: 'metric',
     label: 'Judged by',
@@ -88,9 +107,13 @@ export const targetSpecs: readonly OptionSpec<TargetOptions>[] = [
   },
 ];
 
-/** The fields a mode uses, for the controls to show. */
-export function targetKeys(mode: TargetMode): (keyof TargetOptions)[] {
-  if (mode === 'size') return ['mode', 'maxKB', 'shrink'];
-  if (mode === 'visual') return ['mode', 'level', 'metric'];
-  return ['mode'];
+/** The fields the options in use need, for the controls to show. */
+export function targetKeys(t: TargetOptions): (keyof TargetOptions)[] {
+  const mode: (keyof TargetOptions)[] =
+    t.mode === 'size'
+      ? ['mode', 'maxKB', 'shrink']
+      : t.mode === 'visual'
+        ? ['mode', 'level', 'metric']
+        : ['mode'];
+  return [...mode, 'keepOriginal', ...(t.keepOriginal ? (['minSaving'] as const) : [])];
 }

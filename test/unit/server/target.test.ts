@@ -112,3 +112,46 @@ describe('targets on the server', () => {
     expect((await sharp(r.data).metadata()).width).toBe(r.width);
   });
 });
+
+describe('best format and never bigger on the server', () => {
+  it('tries every allowed format and keeps the smallest that meets the target', async () => {
+    const photo = read('exif-orientation/Landscape_1.jpg');
+    const r = await convertImage(
+      photo,
+      {
+        ...settings(webp, box(800), target({ mode: 'size', maxKB: 40 })),
+        alsoTry: ['avif', 'jpeg'],
+      },
+      opts,
+    );
+    const trials = r.target!.trials;
+    expect(trials.map((t) => t.format)).toEqual(['webp', 'avif', 'jpeg']);
+    const smallest = trials.reduce((a, b) => (b.bytes! < a.bytes! ? b : a));
+    expect(r.format).toBe(smallest.format);
+    expect(r.data.length).toBe(smallest.bytes);
+    for (const t of trials) expect(t.bytes).toBeLessThanOrEqual(40_000);
+    expect((await sharp(r.data).metadata()).format).toBe(r.format === 'avif' ? 'heif' : r.format);
+  });
+
+  it('keeps the original bytes when the result would not be smaller enough', async () => {
+    const tiny = read('pngsuite/png/basn6a08.png');
+    const r = await convertImage(tiny, settings(webp, {}, target({ keepOriginal: true })), opts);
+    expect(r.keptOriginal).toBe(true);
+    expect(r.format).toBe('png');
+    expect(Buffer.from(r.data).equals(Buffer.from(tiny))).toBe(true);
+    // A photo that shrinks a lot is converted, unless the bar is set higher than its saving.
+    const photo = read('exif-orientation/Landscape_1.jpg');
+    const converted = await convertImage(
+      photo,
+      settings(webp, box(800), target({ keepOriginal: true })),
+      opts,
+    );
+    expect(converted.keptOriginal).toBeUndefined();
+    const saving = Math.round((1 - converted.data.length / photo.length) * 100);
+    expect(saving).toBeLessThan(89);
+    const strict = target({ keepOriginal: true, minSaving: saving + 1 });
+    const kept = await convertImage(photo, settings(webp, box(800), strict), opts);
+    expect(kept.keptOriginal).toBe(true);
+    expect([kept.format, kept.data.length]).toEqual(['jpeg', photo.length]);
+  });
+});

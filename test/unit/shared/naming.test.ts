@@ -145,3 +145,14 @@ describe('planOutputPaths', () => {
     expect(second).toBe('x'.repeat(246) + ' (2).webp');
   });
 });
+
+describe('planOutputPaths with formats settled later', () => {
+  it('keeps stems apart across extensions, so a later extension swap meets no other file', () => {
+    const planned = planOutputPaths([
+      { id: '1', path: 'a.jpg', extension: 'avif' },
+      { id: '2', path: 'a.png', extension: 'webp' },
+    ]);
+    expect([...planned.values()]).toEqual(['a.avif', 'a (2).webp']);
+    expect(replaceExtension(planned.get('2')!, 'avif')).toBe('a (2).avif');
+  });
+});

@@ -127,6 +127,8 @@ describe('buildReport', () => {
       metric: null,
       score: null,
       shrunkPercent: null,
+      keptOriginal: false,
+      tried: null,
     });
     expect(report.rows[1].savedPercent).toBe(-50);
   });
@@ -146,6 +148,24 @@ describe('buildReport', () => {
       override: { target: { ...targetDefaults, mode: 'size' as const, shrink: true } },
       target: { quality: 1, attempts: 9, scale: 0.7, trials: [] },
     };
+    const kept = { ...done, id: 'x3', keptOriginal: true, outputFormat: 'jpeg' as const };
+    const best = {
+      ...done,
+      id: 'x4',
+      target: {
+        quality: 60,
+        attempts: 3,
+        scale: 1,
+        trials: [
+          { format: 'webp' as const, bytes: 900, attempts: 1 },
+          { format: 'avif' as const, bytes: 700, attempts: 1 },
+          { format: 'jpeg' as const, attempts: 1, failed: 'JPEG does not fit' },
+        ],
+      },
+    };
+    const [keptRow, bestRow] = buildReport(batch, [kept, best], 0).rows;
+    expect(keptRow).toMatchObject({ keptOriginal: true, outputFormat: 'jpeg' });
+    expect(bestRow.tried).toBe('avif 700; webp 900; jpeg: JPEG does not fit');
     const rows = buildReport(visual, [met, shrunk], 0).rows;
     expect(rows[0]).toMatchObject({
       target: 'visual',
@@ -186,9 +206,9 @@ describe('reportToCsv', () => {
   it('writes a header row and one CRLF-terminated row per file', () => {
     const csv = reportToCsv(buildReport(batch, [done, skipped], 0));
     expect(csv.split('\r\n')).toEqual([
-      'path,status,reason,inputFormat,outputPath,outputFormat,inputBytes,outputBytes,savedPercent,inputWidth,inputHeight,outputWidth,outputHeight,durationMs,target,chosenQuality,encodes,metric,score,shrunkPercent',
-      'trip/a.jpg,done,,jpeg,trip/a.webp,webp,4000,1000,75,4000,3000,2048,1536,812,quality,,,,,',
-      'notes.txt,skipped,Not an image: looks like text,,,,20,,,,,,,,quality,,,,,',
+      'path,status,reason,inputFormat,outputPath,outputFormat,inputBytes,outputBytes,savedPercent,inputWidth,inputHeight,outputWidth,outputHeight,durationMs,target,chosenQuality,encodes,metric,score,shrunkPercent,keptOriginal,tried',
+      'trip/a.jpg,done,,jpeg,trip/a.webp,webp,4000,1000,75,4000,3000,2048,1536,812,quality,,,,,,false,',
+      'notes.txt,skipped,Not an image: looks like text,,,,20,,,,,,,,quality,,,,,,false,',
       '',
     ]);
   });

@@ -16,7 +16,8 @@ const decoders = { jpeg, png, webp, avif, jxl };
 
 /** Decodes a conversion's output with the matching wasm decoder. */
 export function decodeResult(r: ConvertResult): Promise<Pixels> {
-  return decoders[r.format].decode(new Uint8Array(r.bytes));
+  if (!(r.format in decoders)) throw new Error(`no decoder here for ${r.format}`);
+  return decoders[r.format as keyof typeof decoders].decode(new Uint8Array(r.bytes));
 }
 
 /** Lossless PNG at the cheapest effort: the reference every lossy output is measured against. */

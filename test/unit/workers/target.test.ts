@@ -74,3 +74,24 @@ describe('targets in the workers', () => {
     expect((await sharp(bytesOf(r)).metadata()).width).toBe(r.width);
   });
 });
+
+describe('best format and never bigger in the workers', () => {
+  it('tries every allowed format and keeps the smallest, as the server does', async () => {
+    const r = await run('exif-orientation/Landscape_1.jpg', {
+      ...settings(webp, box(800), target({ mode: 'size', maxKB: 40 })),
+      alsoTry: ['avif', 'jpeg'],
+    });
+    const trials = r.target!.trials;
+    expect(trials.map((t) => t.format)).toEqual(['webp', 'avif', 'jpeg']);
+    const smallest = trials.reduce((a, b) => (b.bytes! < a.bytes! ? b : a));
+    expect([r.format, r.bytes.byteLength]).toEqual([smallest.format, smallest.bytes]);
+    expect(r.mimeType).toBe(outputFormats[smallest.format].mimeType);
+  });
+
+  it('keeps the original bytes when the result would not be smaller', async () => {
+    const name = 'pngsuite/png/basn6a08.png';
+    const r = await run(name, settings(webp, {}, target({ keepOriginal: true })));
+    expect([r.keptOriginal, r.format, r.mimeType]).toEqual([true, 'png', 'image/png']);
+    expect(Buffer.from(r.bytes).equals(Buffer.from(fixture(name)))).toBe(true);
+  });
+});
