@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { levelScores } from '../../shared/target/levels.js';
-import { buildPhotoTree } from './fixture-tree.js';
+import { buildPhotoTree, sharedFixtures } from './fixture-tree.js';
 import {
   addFolder,
   choosePreset,
@@ -94,4 +94,39 @@ test('a visual target: every output scores within the level by the reference bin
     );
     expect(score, f.path).toBeLessThanOrEqual(levelScores.ssimulacra.web + 1e-4);
   }
+});
+
+test('never bigger keeps originals as they came, and the smallest of the allowed formats wins', async ({
+  page,
+}) => {
+  const tiny = join(sharedFixtures, 'pngsuite/png/basn6a08.png');
+  const photo = join(sharedFixtures, 'exif-orientation/Landscape_1.jpg');
+  await openApp(page);
+  await choosePreset(page, 'thumbnails-webp-400');
+  await page.getByRole('button', { name: 'Edit options' }).click();
+  await page.locator('#target-keepOriginal').check();
+  await page.locator('#also-try-avif').check();
+  await expect(page.getByTestId('preset-summary')).toContainText(
+    'WebP or AVIF, the smallest, at quality 70',
+  );
+  await expect(page.getByTestId('preset-summary')).toContainText('never bigger than the original');
+  await page.getByLabel('Add files').setInputFiles([tiny, photo]);
+  await page.getByRole('button', { name: 'Convert' }).click();
+  await waitForSettled(page);
+  const dir = extractZip((await downloadZips(page))[0]);
+  const names = readdirSync(dir).sort();
+  const report = JSON.parse(readFileSync(join(dir, 'pixpool-report.json'), 'utf8'));
+  const rows = Object.fromEntries(report.rows.map((r: { path: string }) => [r.path, r]));
+
+  // The PNG would grow as WebP or AVIF: it is kept, byte for byte, under its own name.
+  expect(readFileSync(join(dir, 'basn6a08.png')).equals(readFileSync(tiny))).toBe(true);
+  expect(rows['basn6a08.png']).toMatchObject({ keptOriginal: true, outputFormat: 'png' });
+  // The photo is whichever of WebP and AVIF came out smaller.
+  const made = Object.fromEntries(
+    rows['Landscape_1.jpg'].tried.split('; ').map((t: string) => t.split(' ')),
+  );
+  const [webp, avif] = [Number(made.webp), Number(made.avif)];
+  const winner = avif < webp ? 'avif' : 'webp';
+  expect(names).toContain(`Landscape_1.${winner}`);
+  expect(statSync(join(dir, `Landscape_1.${winner}`)).size).toBe(Math.min(webp, avif));
 });

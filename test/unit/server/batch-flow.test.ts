@@ -238,3 +238,37 @@ describe('a batch with a target', () => {
     }
   });
 });
+
+describe('a batch that never grows a file', () => {
+  it('keeps originals under their own names and formats, in the status, the output route and the ZIP', async () => {
+    const server = await testServer();
+    const files = {
+      'png/basn6a08.png': photos['png/basn6a08.png'],
+      'a.jpg': photos['trip/Landscape_3.jpg'],
+    };
+    const preset = { ...thumbs, target: { ...targetDefaults, keepOriginal: true } };
+    const batch = await createBatch(server, files, preset);
+    await uploadAll(server, batch, files);
+    const status = await waitSettled(server, batch);
+    const byName = Object.fromEntries(status.images.map((i) => [i.filename, i]));
+    expect(byName['png/basn6a08.png']).toMatchObject({
+      status: 'done',
+      outputPath: 'png/basn6a08.png',
+      outputFormat: 'png',
+      keptOriginal: true,
+    });
+    expect(byName['a.jpg']).toMatchObject({ outputPath: 'a.webp', outputFormat: 'webp' });
+    const kept = await output(server, batch.batchId, batch.token, byName['png/basn6a08.png'].id);
+    expect(kept.res.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(kept.bytes).equals(Buffer.from(files['png/basn6a08.png']))).toBe(true);
+    const res = await server.api(`/batches/${batch.batchId}/zip`, { headers: bearer(batch.token) });
+    const zip = path.join(mkdtempSync(path.join(tmpdir(), 'pixpool-zip-')), 'out.zip');
+    writeFileSync(zip, new Uint8Array(await res.arrayBuffer()));
+    expect(listing(zip)).toEqual([
+      'pixpool-report.csv',
+      'pixpool-report.json',
+      'png/basn6a08.png',
+      'a.webp',
+    ]);
+  });
+});
