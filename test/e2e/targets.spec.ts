@@ -78,6 +78,15 @@ test('a visual target: every output scores within the level by the reference bin
   await page.getByRole('button', { name: 'Convert' }).click();
   await waitForSettled(page);
   await expect(page.locator('[data-testid=item][data-status=done]')).toHaveCount(some.length);
+  // The summary shows how close each file came to the limit, also as a table.
+  const chart = page.getByRole('img', { name: 'Files by how close they came to the visual limit' });
+  await expect(chart).toBeVisible();
+  await page.getByText('Files by how close they came to the visual limit, as a table').click();
+  const counts = await page
+    .getByRole('table', { name: 'Files by how close they came to the visual limit' })
+    .locator('tbody td:nth-child(2)')
+    .allInnerTexts();
+  expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(some.length);
   const outputs = extractZip((await downloadZips(page))[0]);
 
   for (const f of some) {
