@@ -108,6 +108,8 @@ test('every other format the app reads gets a thumbnail and a compare view: GIF,
   for (const [name, label] of Object.entries(labels)) {
     const row = page.locator(`[data-testid=item][data-path="${name}"]`);
     await expect(row, name).toHaveAttribute('data-status', 'done');
+    // Rows make thumbnails once on screen; the summary may have pushed this one below the fold.
+    await row.scrollIntoViewIfNeeded();
     await expect(row.locator('img'), name).toBeVisible();
     const dialog = await openCompare(page, name);
     await expect(dialog.getByTestId('compare-before-label')).toContainText(
