@@ -48,7 +48,7 @@ export const targetSpecs: readonly OptionSpec<TargetOptions>[] = [
   {
     kind: 'choice',
     key: 'mode',
-    label: 'Target',
+    label: 'Decide the quality by',
     choices: ['quality', 'size', 'visual'],
     choiceLabels: {
       quality: 'Quality — the number set for the format',
@@ -82,6 +82,16 @@ export const targetSpecs: readonly OptionSpec<TargetOptions>[] = [
     },
   },
   {
+    kind: 'choice',
+    key: 'metric',
+    label: 'Judged by',
+    choices: ['butteraugli', 'ssimulacra'],
+    choiceLabels: {
+      butteraugli: 'Butteraugli — the strictest look at the worst spot; ~2 s a try at 2048 px',
+      ssimulacra: 'SSIMULACRA — structure over the whole picture; ~0.4 s a try',
+    },
+  },
+  {
     kind: 'boolean',
     key: 'keepOriginal',
     label: 'Never bigger: keep the original when converting does not save enough',
@@ -94,16 +104,6 @@ export const targetSpecs: readonly OptionSpec<TargetOptions>[] = [
     min: 0,
     max: 90,
     help: 'Percent; 0 = only when the result is not smaller at all',
-  },
-  {
-    kind: 'choice',
-    key: 'metric',
-    label: 'Judged by',
-    choices: ['butteraugli', 'ssimulacra'],
-    choiceLabels: {
-      butteraugli: 'Butteraugli — the strictest look at the worst spot; ~2 s a try at 2048 px',
-      ssimulacra: 'SSIMULACRA — structure over the whole picture; ~0.4 s a try',
-    },
   },
 ];
 

@@ -1,4 +1,7 @@
+import { formats } from '../../../shared/formats/index.js';
 import type { ResizeOptions } from '../../../shared/presets/index.js';
+import type { BatchItem } from '../../../shared/state/index.js';
+import type { Store } from '../../store/index.js';
 
 /** One side of the compare view: where its bytes come from and what its label says. */
 export interface CompareSide {
@@ -20,4 +23,15 @@ export interface Comparison {
   after: CompareSide;
   /** The resize the result was made with: places a cover crop on the original. */
   resize?: ResizeOptions;
+}
+
+/** A queue item's original, read from the store when the view opens. */
+export function originalSide(item: BatchItem, store: Pick<Store, 'getInput'>): CompareSide {
+  return {
+    load: () => store.getInput(item.id),
+    format: item.format ? formats[item.format].label : 'Original',
+    width: item.width,
+    height: item.height,
+    bytes: item.size,
+  };
 }
