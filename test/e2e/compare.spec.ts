@@ -1,7 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { sharedFixtures } from './fixture-tree.js';
-import { openApp, waitForSettled } from './helpers.js';
+import { expectBothSidesDrawn, openApp, waitForSettled } from './helpers.js';
 import { otherFormats } from './input-formats.js';
 
 const inputs = {
@@ -48,16 +48,7 @@ async function convertAll(page: Page): Promise<void> {
 async function openCompare(page: Page, name: string): Promise<Locator> {
   await page.getByRole('button', { name: `Compare ${name}` }).click();
   const dialog = page.getByRole('dialog');
-  for (const side of ['before', 'after']) {
-    await expect
-      .poll(() =>
-        dialog
-          .locator(`.stage[data-side=${side}] canvas`)
-          .evaluate((c: HTMLCanvasElement) => c.width)
-          .catch(() => 0),
-      )
-      .toBeGreaterThan(0);
-  }
+  await expectBothSidesDrawn(dialog);
   return dialog;
 }
 

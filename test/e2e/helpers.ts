@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,4 +99,18 @@ export function extractZip(file: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pixpool-unzip-'));
   execFileSync('unzip', ['-q', file, '-d', dir]);
   return dir;
+}
+
+/** Waits until a compare view in `dialog` has drawn both sides on their canvases. */
+export async function expectBothSidesDrawn(dialog: Locator): Promise<void> {
+  for (const side of ['before', 'after']) {
+    await expect
+      .poll(() =>
+        dialog
+          .locator(`.stage[data-side=${side}] canvas`)
+          .evaluate((c: HTMLCanvasElement) => c.width)
+          .catch(() => 0),
+      )
+      .toBeGreaterThan(0);
+  }
 }

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { generated, sharedFixtures } from './fixture-tree.js';
-import { choosePreset, openApp, waitForSettled } from './helpers.js';
+import { choosePreset, expectBothSidesDrawn, openApp, waitForSettled } from './helpers.js';
 
 const inputs = [
   join(sharedFixtures, 'exif-orientation/Landscape_6.jpg'),
@@ -49,16 +49,7 @@ test('the live preview converts a chosen file with the current options, follows 
   await expect(dialog.getByTestId('compare-after-label')).toContainText(
     new RegExp(`JPEG\\s*400 × 267 px · ${previewSize}`),
   );
-  for (const side of ['before', 'after']) {
-    await expect
-      .poll(() =>
-        dialog
-          .locator(`.stage[data-side=${side}] canvas`)
-          .evaluate((c: HTMLCanvasElement) => c.width)
-          .catch(() => 0),
-      )
-      .toBeGreaterThan(0);
-  }
+  await expectBothSidesDrawn(dialog);
   await dialog.getByRole('button', { name: 'Close' }).click();
 
   // Nothing was converted or stored: the draft is as it was.
