@@ -7,6 +7,7 @@ import type { ConversionSettings } from '../../shared/presets/index.js';
 import {
   encodeToTarget,
   outputsToTry,
+  QualityMemory,
   type TargetResult,
   type TargetSide,
 } from '../../shared/target/encode-to-target.js';
@@ -30,6 +31,9 @@ export interface TargetContext {
   wasm?: WasmPool;
   signal?: AbortSignal;
 }
+
+/** This process's recent answers: its next search starts near them. */
+const memory = new QualityMemory();
 
 /**
  * The server's side of a target (shared/target/encode-to-target.ts): the pipeline's pixels
@@ -93,6 +97,7 @@ export async function encodeWithTarget(
   const result = await encodeToTarget(side, {
     target,
     outputs: outputsToTry(settings),
+    memory,
     maxScore: levelScores[target.metric][target.level],
   });
   const { width, height } = await at(result.scale, false);

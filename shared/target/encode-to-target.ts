@@ -23,8 +23,11 @@ export interface TargetRequest {
   outputs: readonly OutputSettings[];
   /** The metric value a visual level allows (levels.ts). */
   maxScore: number;
-  /** A first quality per format, e.g. what the previous file settled on. */
-  firstGuess?: Partial<Record<OutputSettings['format'], number>>;
+  /**
+   * What earlier files of the same target settled on, per format: a batch's photos tend to land
+   * near each other, so the search starts there (and it learns this file's answer).
+   */
+  memory?: QualityMemory;
 }
 
 /** How one format fared: what it made, or why it could not. */
@@ -48,6 +51,35 @@ export interface TargetResult {
   /** Encodes spent over every format. */
   attempts: number;
   trials: FormatTrial[];
+}
+
+/**
+ * The qualities recent files settled on, per target and format: one per worker (or server
+ * process), kept across conversions. The median of the last few is the next first guess.
+ */
+export class QualityMemory {
+  #recent = new Map<string, number[]>();
+
+  guess(key: string): number | undefined {
+    const q = this.#recent.get(key);
+    if (!q?.length) return undefined;
+    const sorted = [...q].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  }
+
+  remember(key: string, quality: number): void {
+    const q = this.#recent.get(key) ?? [];
+    q.push(quality);
+    if (q.length > 5) q.shift();
+    this.#recent.set(key, q);
+  }
+}
+
+/** What makes two searches alike: the target's limit and the encoder with its other options. */
+function memoryKey(target: TargetOptions, output: OutputSettings): string {
+  const { quality: _, ...rest } = output.options as { quality?: number };
+  const limit = target.mode === 'size' ? target.maxKB : `${target.metric} ${target.level}`;
+  return `${target.mode} ${limit} ${output.format} ${JSON.stringify(rest)}`;
 }
 
 /** No allowed format met the target; the message says how close each came. */
@@ -142,7 +174,7 @@ async function encodeOne(
     const search = await searchQuality({
       goal,
       ...knob,
-      first: req.firstGuess?.[output.format] ?? 80,
+      first: req.memory?.guess(memoryKey(target, output)) ?? 80,
       maxAttempts: maxAttemptsPerFormat,
       probe: async (quality): Promise<Probe> => {
         const settings = withQuality(output, quality);
@@ -151,6 +183,7 @@ async function encodeOne(
       },
     });
     if (search.best) {
+      req.memory?.remember(memoryKey(target, output), search.best.quality);
       return done(withQuality(output, search.best.quality), 1, search.best.score);
     }
     const c = search.closest!;
@@ -175,14 +208,17 @@ async function encodeOne(
       const search = await searchQuality({
         goal,
         ...knob,
-        first: req.firstGuess?.[output.format] ?? 75,
+        first: req.memory?.guess(memoryKey(target, output)) ?? 75,
         maxAttempts: maxAttemptsPerFormat,
         probe: async (quality) => ({
           quality,
           bytes: (await encode(withQuality(output, quality), at)).length,
         }),
       });
-      if (search.best) return done(withQuality(output, search.best.quality), scale);
+      if (search.best) {
+        if (scale === 1) req.memory?.remember(memoryKey(target, output), search.best.quality);
+        return done(withQuality(output, search.best.quality), scale);
+      }
       smallest = search.closest!.bytes;
     }
     if (!target.shrink || step === maxShrinkSteps) {

@@ -10,6 +10,7 @@ import type { ConversionSettings } from '../../../shared/presets/index.js';
 import {
   encodeToTarget,
   outputsToTry,
+  QualityMemory,
   type TargetResult,
   type TargetSide,
 } from '../../../shared/target/encode-to-target.js';
@@ -18,6 +19,9 @@ import { targetDefaults } from '../../../shared/target/schema.js';
 import { decodeWasm, encodeWasm } from '../codecs/index.js';
 import { flatten } from './flatten.js';
 import { applyPlan } from './resize.js';
+
+/** This worker's recent answers: its next search starts near them. */
+const memory = new QualityMemory();
 
 /**
  * The workers' side of a target (shared/target/encode-to-target.ts), as the server's
@@ -76,6 +80,7 @@ export async function encodeWithTarget(
   const result = await encodeToTarget(side, {
     target,
     outputs: outputsToTry(settings),
+    memory,
     maxScore: levelScores[target.metric][target.level],
   });
   const { width, height } = await at(result.scale, false);

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { join } from 'node:path';
 import type { OutputSettings } from '../../../shared/formats/index.js';
-import { encodeToTarget, type TargetSide } from '../../../shared/target/encode-to-target.js';
+import {
+  encodeToTarget,
+  QualityMemory,
+  type TargetSide,
+} from '../../../shared/target/encode-to-target.js';
 import { targetDefaults, type TargetOptions } from '../../../shared/target/schema.js';
 
 const photo = join(
@@ -109,5 +113,20 @@ describe('encodeToTarget with a size cap', () => {
     const r = await encodeToTarget(side, { target: targetDefaults, outputs: [webp], maxScore: 0 });
     expect(r.attempts).toBe(1);
     expect(r.output).toEqual(webp);
+  });
+});
+
+describe('QualityMemory', () => {
+  it('starts the next search at what the last files settled on, saving encodes', async () => {
+    const side = await sharpSide(900);
+    const memory = new QualityMemory();
+    const req = { target: size(60), outputs: [webp], maxScore: 0, memory };
+    const first = await encodeToTarget(side, req);
+    const again = await encodeToTarget(side, req);
+    expect(again.bytes.length).toBeLessThanOrEqual(60_000);
+    // The same picture: the remembered quality is the answer, found in one encode.
+    expect(again.attempts).toBe(1);
+    expect(first.attempts).toBeGreaterThan(1);
+    expect(memory.guess('nothing like it')).toBeUndefined();
   });
 });
