@@ -48,7 +48,7 @@ export const targetSpecs: readonly OptionSpec<TargetOptions>[] = [
   {
     kind: 'choice',
     key: 'mode',
-    label: 'Decide the quality by',
+    label: 'Aim for',
     choices: ['quality', 'size', 'visual'],
     choiceLabels: {
       quality: 'Quality — the number set for the format',
