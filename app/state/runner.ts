@@ -415,9 +415,19 @@ export class Runner {
           outputFormats[resolveSettings(batch.preset, it.override).output.format].extension,
       })),
     );
+    // A converted file keeps the extension of what it became (another format, or the original).
+    const pathOf = (it: BatchItem) => {
+      const path = planned.get(it.id)!;
+      if (it.status !== 'done' || !it.outputFormat) return path;
+      return finalOutputPath(path, {
+        format: it.outputFormat,
+        keptOriginal: it.keptOriginal,
+        inputPath: it.path,
+      });
+    };
     const changed = items
-      .filter((it) => planned.get(it.id) !== it.outputPath)
-      .map((it) => ({ ...it, outputPath: planned.get(it.id) }));
+      .filter((it) => pathOf(it) !== it.outputPath)
+      .map((it) => ({ ...it, outputPath: pathOf(it) }));
     if (changed.length) {
       await this.store.putItems(changed);
       this.queue.put(...changed);

@@ -138,4 +138,14 @@ test('never bigger keeps originals as they came, and the smallest of the allowed
   const winner = avif < webp ? 'avif' : 'webp';
   expect(names).toContain(`Landscape_1.${winner}`);
   expect(statSync(join(dir, `Landscape_1.${winner}`)).size).toBe(Math.min(webp, avif));
+
+  // Another file's settings change and it converts again; the names already settled stay.
+  await page.getByRole('button', { name: 'Settings for Landscape_1.jpg' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings for Landscape_1.jpg' });
+  await dialog.locator('#override-format').selectOption('jpeg');
+  await dialog.getByRole('button', { name: 'Use for this file' }).click();
+  await waitForSettled(page);
+  await expect(page.locator('[data-testid=item][data-status=done]')).toHaveCount(2);
+  const again = readdirSync(extractZip((await downloadZips(page))[0]));
+  expect(again).toEqual(expect.arrayContaining(['basn6a08.png']));
 });
