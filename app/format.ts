@@ -1,4 +1,4 @@
-import { outputFormats } from '../shared/formats/index.js';
+import { outputFormats, type OutputSettings } from '../shared/formats/index.js';
 import { outputsToTry } from '../shared/target/encode-to-target.js';
 import type { ConversionSettings } from '../shared/presets/index.js';
 
@@ -42,22 +42,26 @@ const visualWords = {
  * 2048 × 2048 px, metadata removed'.
  */
 export function describeSettings(s: ConversionSettings): string {
-  const o = s.output.options as { quality?: number; lossless?: boolean };
-  const formats = outputsToTry(s).map((o) => outputFormats[o.format].label);
-  const label =
-    formats.length === 1
-      ? formats[0]
-      : `${formats.slice(0, -1).join(', ')} or ${formats.at(-1)}, the smallest,`;
   const target = s.target?.mode ?? 'quality';
-  const quality = o.lossless
-    ? 'lossless'
-    : target === 'size'
-      ? `at most ${s.target!.maxKB} kB${s.target!.shrink ? ' (smaller picture if need be)' : ''}`
-      : target === 'visual'
-        ? visualWords[s.target!.level]
-        : o.quality !== undefined
-          ? `at quality ${o.quality}`
-          : '';
+  // Each format with how its quality is decided: its own number, or the target's words.
+  const each = (output: OutputSettings) => {
+    const o = output.options as { quality?: number; lossless?: boolean };
+    const how = o.lossless
+      ? 'lossless'
+      : target === 'size'
+        ? `at most ${s.target!.maxKB} kB${s.target!.shrink ? ' (smaller picture if need be)' : ''}`
+        : target === 'visual'
+          ? visualWords[s.target!.level]
+          : o.quality !== undefined
+            ? `at quality ${o.quality}`
+            : '';
+    return [outputFormats[output.format].label, how].filter(Boolean).join(' ');
+  };
+  const outputs = outputsToTry(s);
+  const what =
+    outputs.length === 1
+      ? each(outputs[0])
+      : `the smallest of ${outputs.slice(0, -1).map(each).join(', ')} and ${each(outputs.at(-1)!)}`;
   const { maxWidth: w, maxHeight: h, fit } = s.resize;
   const box = `${w || 'any'} × ${h || 'any'} px`;
   const size =
@@ -78,5 +82,5 @@ export function describeSettings(s: ConversionSettings): string {
       ? `, the original kept unless ${s.target.minSaving} % smaller`
       : ', never bigger than the original'
     : '';
-  return `${[label, quality].filter(Boolean).join(' ')}, ${size}, ${meta}${never}`;
+  return `${what}, ${size}, ${meta}${never}`;
 }

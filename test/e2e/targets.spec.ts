@@ -116,7 +116,7 @@ test('never bigger keeps originals as they came, and the smallest of the allowed
   await page.locator('#target-keepOriginal').check();
   await page.locator('#also-try-avif').check();
   await expect(page.getByTestId('preset-summary')).toContainText(
-    'WebP or AVIF, the smallest, at quality 70',
+    'the smallest of WebP at quality 70 and AVIF at quality 50',
   );
   await expect(page.getByTestId('preset-summary')).toContainText('never bigger than the original');
   await page.getByLabel('Add files').setInputFiles([tiny, photo]);
