@@ -175,7 +175,7 @@ export async function convert(
   const meta = outputFormats[output.format];
   if (searches(settings)) {
     // A search, or several formats: each attempt encodes the pixels (flattened per format).
-    const pixels = isBitmap(image) ? canvasPixels(drawOnCanvas(image)) : image;
+    const pixels = asPixels(image);
     let reached;
     try {
       // Each attempt carries the EXIF itself: a size cap counts the file as written.
@@ -212,7 +212,7 @@ export async function convert(
     }
   }
   if (!encoded) {
-    let pixels = isBitmap(image) ? canvasPixels(drawOnCanvas(image)) : image;
+    let pixels = asPixels(image);
     if (!meta.alpha) pixels = flatten(pixels, settings.background);
     try {
       encoded = await encodeWasm(pixels, output);
@@ -257,6 +257,11 @@ export async function convert(
       keptOriginal: true,
     };
   }
+}
+
+/** A decoded image as RGBA pixels: a bitmap is drawn on a canvas and read back. */
+function asPixels(image: Pixels | ImageBitmap): Pixels {
+  return isBitmap(image) ? canvasPixels(drawOnCanvas(image)) : image;
 }
 
 function isBitmap(image: Pixels | ImageBitmap): image is ImageBitmap {

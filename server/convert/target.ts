@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
 import type { Pixels } from '../../codecs/pixels.js';
-import { outputFormats, type FormatId, type OutputSettings } from '../../shared/formats/index.js';
+import type { FormatId, OutputSettings } from '../../shared/formats/index.js';
 import { carryExif } from '../../shared/metadata/carry.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
 import {
   encodeToTarget,
-  outputsToTry,
   QualityMemory,
+  requestFor,
   type TargetResult,
   type TargetSide,
 } from '../../shared/target/encode-to-target.js';
-import { levelScores } from '../../shared/target/levels.js';
-import { targetDefaults } from '../../shared/target/schema.js';
+import { flattensFor, sourceVariants } from '../../shared/target/sources.js';
 import { encode } from './encode.js';
 import type { WasmPool } from './wasm-pool.js';
 import { decodeOnPool, scoreOnPool } from './wasm-tasks.js';
@@ -46,7 +45,7 @@ export async function encodeWithTarget(
   settings: ConversionSettings,
   ctx: TargetContext,
 ): Promise<TargetResult & { width: number; height: number }> {
-  const target = settings.target ?? targetDefaults;
+  const req = requestFor(settings, memory);
   const { data, info } = await pipeline
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
@@ -54,26 +53,18 @@ export async function encodeWithTarget(
     throw new Error(`Expected RGB or RGBA pixels but received ${info.channels} channels`);
   }
   const source: Raw = { data, width: info.width, height: info.height, channels: info.channels };
-  // Per scale, the pixels as they are and flattened on the background (for JPEG).
-  const sizes = new Map<string, Promise<Raw>>();
-  const at = (scale: number, flat: boolean): Promise<Raw> => {
-    const key = `${scale} ${flat}`;
-    let raw = sizes.get(key);
-    if (!raw) {
-      if (flat) raw = at(scale, false).then((r) => flattened(r, settings.background));
-      else if (scale === 1) raw = Promise.resolve(source);
-      else raw = resized(source, scale);
-      sizes.set(key, raw);
-    }
-    return raw;
-  };
-  const flat = (output: OutputSettings) => !outputFormats[output.format].alpha;
+  const at = sourceVariants(source, {
+    resize: resized,
+    flatten: (raw) => flattened(raw, settings.background),
+  });
+  // The metric reads RGBA: made once per variant, not at every attempt.
+  const references = new Map<string, Pixels>();
   const key = randomUUID();
   const { wasm, signal } = ctx;
 
   const side: TargetSide = {
     async encode(output, scale) {
-      const raw = await at(scale, flat(output));
+      const raw = await at(scale, flattensFor(output));
       const encoded = await encode(asPipeline(raw), output, wasm, signal);
       signal?.throwIfAborted();
       return carryExif(ctx.bytes, ctx.inputFormat, encoded.data, output.format, settings.metadata, {
@@ -82,24 +73,24 @@ export async function encodeWithTarget(
       });
     },
     async score(encoded, output, scale) {
-      const raw = await at(scale, flat(output));
+      const variant = `${scale}:${flattensFor(output)}`;
+      let reference = references.get(variant);
+      if (!reference) {
+        reference = rgba(await at(scale, flattensFor(output)));
+        references.set(variant, reference);
+      }
       const decoded = await decodeOutput(encoded, output, wasm, signal);
       const task = {
-        metric: target.metric,
-        key: `${key}@${scale}:${flat(output)}`,
-        reference: rgba(raw),
+        metric: req.target.metric,
+        key: `${key}@${variant}`,
+        reference,
         distorted: decoded,
       };
       return scoreOnPool(wasm, task, signal);
     },
   };
 
-  const result = await encodeToTarget(side, {
-    target,
-    outputs: outputsToTry(settings),
-    memory,
-    maxScore: levelScores[target.metric][target.level],
-  });
+  const result = await encodeToTarget(side, req);
   const { width, height } = await at(result.scale, false);
   return { ...result, width, height };
 }

@@ -1,7 +1,8 @@
 import { outputFormats, type OutputSettings } from '../formats/index.js';
 import type { ConversionSettings } from '../presets/index.js';
 import { searchQuality, type Goal, type Probe } from './search.js';
-import type { TargetOptions } from './schema.js';
+import { levelScores } from './levels.js';
+import { targetDefaults, type TargetOptions } from './schema.js';
 
 /**
  * One conversion's encode step under a target, the same on both sides: the workers and the
@@ -268,6 +269,17 @@ export function outputsToTry(settings: ConversionSettings): OutputSettings[] {
       (f) => ({ format: f, options: { ...outputFormats[f].defaults } }) as OutputSettings,
     ),
   ];
+}
+
+/** The request a conversion's settings make, with the side's memory of recent answers. */
+export function requestFor(settings: ConversionSettings, memory?: QualityMemory): TargetRequest {
+  const target = settings.target ?? targetDefaults;
+  return {
+    target,
+    outputs: outputsToTry(settings),
+    memory,
+    maxScore: levelScores[target.metric][target.level],
+  };
 }
 
 /** Whether a conversion goes through encodeToTarget: a search, or several formats to compare. */
