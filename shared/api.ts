@@ -1,3 +1,4 @@
+import type { LadderOutput } from './ladder/schema.js';
 import type { TargetReport } from './target/encode-to-target.js';
 import type { FormatId, OutputFormatId } from './formats/index.js';
 import type { Preset, PresetOverride } from './presets/index.js';
@@ -79,6 +80,8 @@ export interface ItemEventData {
   keptOriginal?: boolean;
   /** How a size or visual target was met. */
   target?: TargetReport;
+  /** A size ladder's files, on `done`: `GET …/files/:itemId/output?file=k` serves the k-th. */
+  ladder?: LadderOutput[];
 }
 
 /** The data of a `batch` event. */
@@ -107,6 +110,7 @@ export interface StatusImage {
   outputFormat?: FormatId;
   keptOriginal?: boolean;
   target?: TargetReport;
+  ladder?: LadderOutput[];
 }
 
 /** `GET /api/batches/:id`, and the answer to every control. */

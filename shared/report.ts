@@ -1,5 +1,6 @@
 import type { FormatTrial } from './target/encode-to-target.js';
 import type { FormatId } from './formats/index.js';
+import { outputBytes as bytesOf } from './ladder/files.js';
 import { itemStatuses, type Batch, type BatchItem, type ItemStatus } from './state/index.js';
 
 // Fields are null rather than absent so every row has the same keys in JSON and CSV.
@@ -12,7 +13,10 @@ export interface ReportRow {
   inputFormat: FormatId | null;
   outputPath: string | null;
   outputFormat: FormatId | null;
+  /** Files made from the input: 1, or a ladder's sizes × formats. */
+  files: number | null;
   inputBytes: number;
+  /** All its files together. */
   outputBytes: number | null;
   /** Share of the input size saved, e.g. 62.5; negative when the output grew. */
   savedPercent: number | null;
@@ -82,14 +86,15 @@ function toRow(item: BatchItem, preset: Batch['preset']): ReportRow {
   const done = item.status === 'done';
   const t = done ? item.target : undefined;
   const target = item.override?.target ?? preset.target;
-  const outputBytes = done ? (item.outputSize ?? null) : null;
+  const outputBytes = done ? bytesOf(item) : null;
   return {
     path: item.path,
     status: item.status,
     reason: item.reason ?? null,
     inputFormat: item.format,
-    outputPath: done ? (item.outputPath ?? null) : null,
+    outputPath: done ? (item.ladder?.[0]?.path ?? item.outputPath ?? null) : null,
     outputFormat: done ? (item.outputFormat ?? null) : null,
+    files: done ? (item.ladder?.length ?? 1) : null,
     inputBytes: item.size,
     outputBytes,
     savedPercent: outputBytes === null ? null : savedPercent(item.size, outputBytes),
@@ -125,7 +130,7 @@ export function buildReport(batch: Batch, items: readonly BatchItem[], now = Dat
     byStatus[item.status]++;
     if (item.status === 'done') {
       inputBytes += item.size;
-      outputBytes += item.outputSize ?? 0;
+      outputBytes += bytesOf(item);
     }
   }
   // elapsedMs holds finished stretches; startedAt marks the one under way (see app/state).
@@ -159,6 +164,7 @@ const csvColumns: readonly (keyof ReportRow)[] = [
   'inputFormat',
   'outputPath',
   'outputFormat',
+  'files',
   'inputBytes',
   'outputBytes',
   'savedPercent',

@@ -1,6 +1,7 @@
 import type { OptionSpec } from '../options.js';
 import type { OutputFormatId, OutputSettings } from '../formats/index.js';
 import type { TargetOptions } from '../target/schema.js';
+import type { LadderOptions } from '../ladder/schema.js';
 
 export type Fit = 'contain' | 'cover' | 'exact';
 
@@ -41,6 +42,11 @@ export interface Preset {
    * keeps the smallest result that meets the target.
    */
   alsoTry?: OutputFormatId[];
+  /**
+   * Several files per input (widths × formats) instead of one; `alsoTry` and never bigger do
+   * not apply. Per batch only: a file's override cannot change it.
+   */
+  ladder?: LadderOptions;
 }
 
 /** What one file may change of the batch preset. */

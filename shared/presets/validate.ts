@@ -12,6 +12,7 @@ import {
   type ResizeOptions,
 } from './schema.js';
 import { targetDefaults, targetSpecs, type TargetOptions } from '../target/schema.js';
+import { validateLadder } from '../ladder/schema.js';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
@@ -97,6 +98,7 @@ export function validatePreset(input: unknown): Validated<Preset> {
   const background = validateBackground(p.background, errors) ?? '#ffffff';
   const target = validateTarget(p.target, errors);
   const alsoTry = validateAlsoTry(p.alsoTry, errors);
+  const ladder = validateLadder(p.ladder, errors);
   if (errors.length || !output.ok) return { ok: false, errors };
   return {
     ok: true,
@@ -110,6 +112,7 @@ export function validatePreset(input: unknown): Validated<Preset> {
       background,
       ...(target && { target }),
       ...(alsoTry?.length && { alsoTry }),
+      ...(ladder && { ladder }),
     },
   };
 }
@@ -170,5 +173,6 @@ export function resolveSettings(preset: Preset, override?: PresetOverride): Conv
     ...((override?.alsoTry ?? preset.alsoTry)?.length && {
       alsoTry: override?.alsoTry ?? preset.alsoTry,
     }),
+    ...(preset.ladder && { ladder: preset.ladder }),
   };
 }

@@ -1,6 +1,7 @@
 import type { TargetReport } from '../target/encode-to-target.js';
 import type { FormatId } from '../formats/index.js';
 import type { PresetOverride } from '../presets/index.js';
+import type { LadderOutput } from '../ladder/schema.js';
 
 /**
  * pending → processing → done | failed | cancelled; skipped is final for inputs that are not
@@ -105,7 +106,10 @@ export interface BatchItem {
   crashed?: boolean;
   /** 0..1 within the current conversion. */
   progress: number;
-  /** Where the output goes inside the ZIP; set when the batch starts. */
+  /**
+   * Where the output goes inside the ZIP; set when the batch starts. With a ladder, the name
+   * its files and manifest are made from (the files are `ladder`).
+   */
   outputPath?: string;
   /** An output format, or the input's own when the original was kept (never bigger). */
   outputFormat?: FormatId;
@@ -120,6 +124,11 @@ export interface BatchItem {
   target?: TargetReport;
   /** Never bigger: the output is the original file, as converting did not save enough. */
   keptOriginal?: boolean;
+  /**
+   * A size ladder's files, largest first; the first is also the output above (outputSize and
+   * the rest describe it), the one previews and single downloads use.
+   */
+  ladder?: LadderOutput[];
   attempts: number;
   /** Position in the queue: insertion order. */
   order: number;

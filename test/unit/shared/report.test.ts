@@ -113,6 +113,7 @@ describe('buildReport', () => {
       inputFormat: 'jpeg',
       outputPath: 'trip/a.webp',
       outputFormat: 'webp',
+      files: 1,
       inputBytes: 4000,
       outputBytes: 1000,
       savedPercent: 75,
@@ -206,9 +207,9 @@ describe('reportToCsv', () => {
   it('writes a header row and one CRLF-terminated row per file', () => {
     const csv = reportToCsv(buildReport(batch, [done, skipped], 0));
     expect(csv.split('\r\n')).toEqual([
-      'path,status,reason,inputFormat,outputPath,outputFormat,inputBytes,outputBytes,savedPercent,inputWidth,inputHeight,outputWidth,outputHeight,durationMs,target,chosenQuality,encodes,metric,score,shrunkPercent,keptOriginal,tried',
-      'trip/a.jpg,done,,jpeg,trip/a.webp,webp,4000,1000,75,4000,3000,2048,1536,812,quality,,,,,,false,',
-      'notes.txt,skipped,Not an image: looks like text,,,,20,,,,,,,,quality,,,,,,false,',
+      'path,status,reason,inputFormat,outputPath,outputFormat,files,inputBytes,outputBytes,savedPercent,inputWidth,inputHeight,outputWidth,outputHeight,durationMs,target,chosenQuality,encodes,metric,score,shrunkPercent,keptOriginal,tried',
+      'trip/a.jpg,done,,jpeg,trip/a.webp,webp,1,4000,1000,75,4000,3000,2048,1536,812,quality,,,,,,false,',
+      'notes.txt,skipped,Not an image: looks like text,,,,,20,,,,,,,,quality,,,,,,false,',
       '',
     ]);
   });

@@ -1,0 +1,65 @@
+import { outputFormats, type OutputFormatId, type OutputSettings } from '../formats/index.js';
+import type { ConversionSettings } from '../presets/index.js';
+import { planResize } from '../resize-plan.js';
+import type { LadderOptions } from './schema.js';
+
+export interface RungSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * The sizes a ladder makes of a picture of `width` × `height` (after the preset's resize),
+ * largest first: each width fits the picture to it, never enlarging, and widths that come to
+ * the same size make it once.
+ *
+ * @example
+ * ladderSizes(1200, 800, [480, 960, 1920]); // → 1200 × 800, 960 × 640, 480 × 320
+ */
+export function ladderSizes(width: number, height: number, widths: readonly number[]): RungSize[] {
+  const sizes = new Map<string, RungSize>();
+  for (const w of [...widths].sort((a, b) => b - a)) {
+    const plan = planResize(width, height, {
+      maxWidth: w,
+      maxHeight: 0,
+      fit: 'contain',
+      enlarge: false,
+      method: 'auto',
+    });
+    sizes.set(`${plan.width}x${plan.height}`, { width: plan.width, height: plan.height });
+  }
+  return [...sizes.values()];
+}
+
+/** The output settings for one of a ladder's formats: the preset's own options for its format. */
+export function ladderOutput(settings: ConversionSettings, format: OutputFormatId): OutputSettings {
+  if (format === settings.output.format) return settings.output;
+  return { format, options: { ...outputFormats[format].defaults } } as OutputSettings;
+}
+
+/**
+ * The settings one file of a ladder encodes with: one format, nothing else to try, and never
+ * the original kept (a ladder's files are all new sizes).
+ */
+export function rungSettings(
+  settings: ConversionSettings,
+  format: OutputFormatId,
+): ConversionSettings {
+  const { ladder: _ladder, alsoTry: _alsoTry, ...rest } = settings;
+  return {
+    ...rest,
+    output: ladderOutput(settings, format),
+    ...(settings.target && { target: { ...settings.target, keepOriginal: false } }),
+  };
+}
+
+/** Every file a ladder makes of one picture, in the order they are made: largest first. */
+export function ladderRungs(
+  ladder: LadderOptions,
+  width: number,
+  height: number,
+): (RungSize & { format: OutputFormatId })[] {
+  return ladderSizes(width, height, ladder.widths).flatMap((size) =>
+    ladder.formats.map((format) => ({ ...size, format })),
+  );
+}
