@@ -1,3 +1,4 @@
+import { itemFiles } from '../shared/ladder/index.js';
 import { buildReport, reportToCsv, reportToJson } from '../shared/report.js';
 import type { Batch, BatchItem } from '../shared/state/index.js';
 import { downloadBlob } from './export/download.js';
@@ -14,14 +15,24 @@ function baseName(batch: Batch): string {
   return `pixpool-${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}`;
 }
 
-/** Finished outputs one at a time, so only one image is read from storage at once. */
-async function* outputs(store: Store, items: BatchItem[]): AsyncGenerator<ZipSource> {
+/**
+ * Finished outputs one at a time, so only one image is read from storage at once; a ladder's
+ * files with their manifest and snippet (shared/ladder itemFiles).
+ */
+async function* outputs(store: Store, batch: Batch, items: BatchItem[]): AsyncGenerator<ZipSource> {
   for (const it of items) {
-    if (it.status !== 'done' || !it.outputPath) continue;
-    const blob = await store.getOutput(it.id);
-    if (blob) yield { path: it.outputPath, blob };
+    for (const file of itemFiles(it, batch.preset)) {
+      if ('text' in file) {
+        yield { path: file.path, blob: new Blob([file.text], { type: mimeOf(file.path) }) };
+        continue;
+      }
+      const blob = await store.getOutput(it.id, file.index);
+      if (blob) yield { path: file.path, blob };
+    }
   }
 }
+
+const mimeOf = (path: string) => (path.endsWith('.json') ? 'application/json' : 'text/html');
 
 /** Downloads every finished output as one ZIP (ZIP64 past 4 GiB) with both reports. */
 export async function downloadZip(store: Store, batch: Batch, items: BatchItem[]): Promise<void> {
@@ -30,7 +41,7 @@ export async function downloadZip(store: Store, batch: Batch, items: BatchItem[]
     { path: 'pixpool-report.csv', data: encoder.encode(reportToCsv(report)) },
     { path: 'pixpool-report.json', data: encoder.encode(reportToJson(report)) },
   ];
-  downloadBlob(await zipToBlob(outputs(store, items), extra), `${baseName(batch)}.zip`);
+  downloadBlob(await zipToBlob(outputs(store, batch, items), extra), `${baseName(batch)}.zip`);
 }
 
 export async function downloadReport(batch: Batch, items: BatchItem[], kind: 'csv' | 'json') {
@@ -44,12 +55,16 @@ export async function downloadReport(batch: Batch, items: BatchItem[], kind: 'cs
 export async function downloadOutput(store: Store, item: BatchItem): Promise<void> {
   const blob = await store.getOutput(item.id);
   if (!blob) throw new Error(`The output of ${item.path} is no longer stored.`);
-  downloadBlob(blob, (item.outputPath ?? item.path).split('/').pop()!);
+  downloadBlob(blob, (item.ladder?.[0]?.path ?? item.outputPath ?? item.path).split('/').pop()!);
 }
 
 export const canSaveIntoFolder = canSaveToFolder;
 
 /** Writes the converted tree into a folder the user picks; null when they cancel the picker. */
-export async function saveIntoFolder(store: Store, items: BatchItem[]): Promise<number | null> {
-  return saveToFolder(outputs(store, items));
+export async function saveIntoFolder(
+  store: Store,
+  batch: Batch,
+  items: BatchItem[],
+): Promise<number | null> {
+  return saveToFolder(outputs(store, batch, items));
 }

@@ -1,5 +1,6 @@
 import { outputFormats, type OutputSettings } from '../shared/formats/index.js';
 import { outputsToTry } from '../shared/target/encode-to-target.js';
+import { ladderOutput } from '../shared/ladder/index.js';
 import type { ConversionSettings } from '../shared/presets/index.js';
 
 /** '1.2 MB' — decimal units, as file managers show them. */
@@ -37,6 +38,10 @@ const visualWords = {
   web: 'looking fine for the web',
 } as const;
 
+/** 'a', 'a and b', 'a, b and c'. */
+const andList = (words: readonly string[]) =>
+  words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+
 /**
  * A settings summary a person reads as a sentence, e.g. 'WebP at quality 75, fit inside
  * 2048 × 2048 px, metadata removed'.
@@ -58,10 +63,11 @@ export function describeSettings(s: ConversionSettings): string {
     return [outputFormats[output.format].label, how].filter(Boolean).join(' ');
   };
   const outputs = outputsToTry(s);
-  const what =
-    outputs.length === 1
+  const what = s.ladder
+    ? `${andList(s.ladder.formats.map((f) => each(ladderOutput(s, f))))}, each ${andList(s.ladder.widths.map(String))} px wide`
+    : outputs.length === 1
       ? each(outputs[0])
-      : `the smallest of ${outputs.slice(0, -1).map(each).join(', ')} and ${each(outputs.at(-1)!)}`;
+      : `the smallest of ${andList(outputs.map(each))}`;
   const { maxWidth: w, maxHeight: h, fit } = s.resize;
   const box = `${w || 'any'} × ${h || 'any'} px`;
   const size =
@@ -77,10 +83,11 @@ export function describeSettings(s: ConversionSettings): string {
     keep: 'metadata kept',
     'keep-no-gps': 'metadata kept without location',
   }[s.metadata];
-  const never = s.target?.keepOriginal
-    ? s.target.minSaving > 0
-      ? `, the original kept unless ${s.target.minSaving} % smaller`
-      : ', never bigger than the original'
-    : '';
+  const never =
+    s.target?.keepOriginal && !s.ladder
+      ? s.target.minSaving > 0
+        ? `, the original kept unless ${s.target.minSaving} % smaller`
+        : ', never bigger than the original'
+      : '';
   return `${what}, ${size}, ${meta}${never}`;
 }

@@ -97,8 +97,10 @@ export class ServerClient {
     return this.#json('POST', `/api/batches/${batchId}/items/${itemId}/cancel`, { token });
   }
 
-  async output(batchId: string, token: string, itemId: string): Promise<Blob> {
-    const res = await this.#fetch('GET', `/api/batches/${batchId}/files/${itemId}/output`, {
+  /** The item's output, or a size ladder's `file`-th file (0 is the output). */
+  async output(batchId: string, token: string, itemId: string, file = 0): Promise<Blob> {
+    const query = file ? `?file=${file}` : '';
+    const res = await this.#fetch('GET', `/api/batches/${batchId}/files/${itemId}/output${query}`, {
       token,
     });
     return res.blob();

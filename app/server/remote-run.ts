@@ -8,8 +8,8 @@ export type ConnectionState = 'connected' | 'reconnecting' | 'lost';
 export interface RemoteHooks {
   /** Upload progress or completion of one local item. */
   uploaded(localId: string, patch: Partial<BatchItem>): Promise<void>;
-  /** A server-side change to one item; `output` is set when it finished. */
-  item(localId: string, event: ItemEventData, output?: Blob): Promise<void>;
+  /** A server-side change to one item; `outputs` (a ladder's files, or one) once finished. */
+  item(localId: string, event: ItemEventData, outputs?: Blob[]): Promise<void>;
   batch(status: BatchStatus): Promise<void>;
   /** The stream advanced: persist it so a reload resumes after this event. */
   advanced(lastEventId: string): Promise<void>;
@@ -169,9 +169,14 @@ export class RemoteRun {
       return;
     }
     await this.hooks.item(localId, { ...event, status: 'processing', stage: 'download' });
-    let output: Blob;
+    let outputs: Blob[];
     try {
-      output = await this.client.output(this.link.batchId, this.link.token, event.id);
+      // A ladder's files one by one: the first is the output itself.
+      const count = event.ladder?.length || 1;
+      outputs = [];
+      for (let k = 0; k < count; k++) {
+        outputs.push(await this.client.output(this.link.batchId, this.link.token, event.id, k));
+      }
     } catch (e) {
       if (e instanceof ServerError && e.status === 404) {
         await this.hooks.item(localId, {
@@ -183,6 +188,6 @@ export class RemoteRun {
       }
       throw e;
     }
-    await this.hooks.item(localId, event, output);
+    await this.hooks.item(localId, event, outputs);
   }
 }

@@ -1,3 +1,4 @@
+import { outputBytes as bytesOf } from '../../shared/ladder/index.js';
 import type { Batch, BatchItem, ItemStatus } from '../../shared/state/index.js';
 import type { ConnectionState } from '../server/remote-run.js';
 
@@ -59,7 +60,7 @@ export class Queue {
   });
 
   inputBytes = $derived(this.items.reduce((s, it) => s + (it.status === 'done' ? it.size : 0), 0));
-  outputBytes = $derived(this.items.reduce((s, it) => s + (it.outputSize ?? 0), 0));
+  outputBytes = $derived(this.items.reduce((s, it) => s + bytesOf(it), 0));
 
   elapsedMs = $derived.by(() => {
     const b = this.batch;
@@ -175,8 +176,7 @@ const statusRank: Record<ItemStatus, number> = {
   skipped: 5,
 };
 
-const saved = (it: BatchItem) =>
-  it.outputSize === undefined ? -Infinity : it.size - it.outputSize;
+const saved = (it: BatchItem) => (it.outputSize === undefined ? -Infinity : it.size - bytesOf(it));
 
 const comparators: Record<Exclude<SortKey, 'order'>, (a: BatchItem, b: BatchItem) => number> = {
   path: (a, b) => a.path.localeCompare(b.path),

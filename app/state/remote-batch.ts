@@ -169,7 +169,7 @@ export class RemoteBatch {
     this.#client = client;
     this.#run = new RemoteRun(client, batch.remote!, localIds, {
       uploaded: (id, patch) => this.#patch(id, patch, patch.uploaded === true),
-      item: (id, event, output) => this.#onItem(id, event, output),
+      item: (id, event, outputs) => this.#onItem(id, event, outputs),
       batch: async (status) => {
         await this.control.setStatus(status);
         // Everything is here: stop following (a retry of a finished batch runs locally).
@@ -219,7 +219,7 @@ export class RemoteBatch {
   }
 
   /** The server is the authority on a remote item's state; mirror it. */
-  async #onItem(id: string, e: ItemEventData, output?: Blob): Promise<void> {
+  async #onItem(id: string, e: ItemEventData, outputs?: Blob[]): Promise<void> {
     const cur = this.queue.get(id);
     if (!cur) return;
     const dims = {
@@ -230,7 +230,8 @@ export class RemoteBatch {
       durationMs: e.durationMs,
       target: e.target,
     };
-    if (output) {
+    if (outputs) {
+      const [output, ...more] = outputs;
       const done: BatchItem = {
         ...cur,
         ...dims,
@@ -247,8 +248,9 @@ export class RemoteBatch {
             : undefined),
         outputPath: e.outputPath ?? cur.outputPath,
         keptOriginal: e.keptOriginal,
+        ladder: e.ladder,
       };
-      await this.store.completeItem(done, output);
+      await this.store.completeItem(done, output, e.ladder && more);
       this.queue.put(done);
       return;
     }

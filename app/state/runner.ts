@@ -1,6 +1,7 @@
 import { limits } from '../../shared/limits.js';
 import { finalOutputPath, planOutputPaths } from '../../shared/naming.js';
-import { outputFormats } from '../../shared/formats/index.js';
+import { formats, outputFormats } from '../../shared/formats/index.js';
+import { ladderDefaults, placeLadder } from '../../shared/ladder/index.js';
 import { resolveSettings, type Preset } from '../../shared/presets/index.js';
 import {
   assertBatchTransition,
@@ -341,7 +342,10 @@ export class Runner {
       // Hand the worker its next image before the IndexedDB writes below.
       this.#inFlight.delete(item.id);
       this.#pump();
-      const output = new Blob([result.bytes], { type: result.mimeType });
+      const files = result.ladder ?? [{ ...result, hash8: '' }];
+      const [output, ...more] = files.map(
+        (f) => new Blob([f.bytes], { type: formats[f.format].mimeType }),
+      );
       const cur = this.queue.get(item.id)!;
       const done: BatchItem = {
         ...cur,
@@ -351,9 +355,25 @@ export class Runner {
         reason: undefined,
         crashed: undefined,
         outputFormat: result.format,
+        // A ladder's files are named from the planned path, which stays as it is.
         outputPath:
-          cur.outputPath && finalOutputPath(cur.outputPath, { ...result, inputPath: cur.path }),
+          cur.outputPath &&
+          (result.ladder
+            ? cur.outputPath
+            : finalOutputPath(cur.outputPath, { ...result, inputPath: cur.path })),
         keptOriginal: result.keptOriginal,
+        ladder:
+          result.ladder &&
+          placeLadder(
+            cur.outputPath ?? cur.path,
+            result.ladder.map(({ bytes, ...facts }) => ({
+              ...facts,
+              size: bytes.byteLength,
+              path: '',
+            })),
+            settings.ladder!,
+            batch.preset.name,
+          ),
         outputSize: output.size,
         outputWidth: result.width,
         outputHeight: result.height,
@@ -363,7 +383,7 @@ export class Runner {
         durationMs: Object.values(result.timings).reduce((a, b) => a + (b ?? 0), 0),
         target: result.target,
       };
-      await this.store.completeItem(done, output);
+      await this.store.completeItem(done, output, result.ladder && more);
       this.queue.put(done);
     } catch (e) {
       const cur = this.queue.get(item.id) ?? item;
@@ -415,10 +435,11 @@ export class Runner {
           outputFormats[resolveSettings(batch.preset, it.override).output.format].extension,
       })),
     );
-    // A converted file keeps the extension of what it became (another format, or the original).
+    // A converted file keeps the extension of what it became (another format, or the original);
+    // a ladder's files follow the planned path.
     const pathOf = (it: BatchItem) => {
       const path = planned.get(it.id)!;
-      if (it.status !== 'done' || !it.outputFormat) return path;
+      if (it.status !== 'done' || !it.outputFormat || it.ladder) return path;
       return finalOutputPath(path, {
         format: it.outputFormat,
         keptOriginal: it.keptOriginal,
@@ -427,7 +448,18 @@ export class Runner {
     };
     const changed = items
       .filter((it) => pathOf(it) !== it.outputPath)
-      .map((it) => ({ ...it, outputPath: pathOf(it) }));
+      .map((it) => ({
+        ...it,
+        outputPath: pathOf(it),
+        ...(it.ladder && {
+          ladder: placeLadder(
+            pathOf(it),
+            it.ladder,
+            batch.preset.ladder ?? ladderDefaults,
+            batch.preset.name,
+          ),
+        }),
+      }));
     if (changed.length) {
       await this.store.putItems(changed);
       this.queue.put(...changed);

@@ -1,4 +1,5 @@
 import type { FormatId } from '../../shared/formats/index.js';
+import { largestRungSettings } from '../../shared/ladder/index.js';
 import { limits } from '../../shared/limits.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
 import type { BatchItem } from '../../shared/state/index.js';
@@ -79,7 +80,12 @@ export class SamplePreview {
         priority: 'now',
         pixels: item.width && item.height ? item.width * item.height : undefined,
         call: (api) =>
-          api.convert({ input, name: item.path, settings, maxInputPixels: limits.maxInputPixels }),
+          api.convert({
+            input,
+            name: item.path,
+            settings: largestRungSettings(settings),
+            maxInputPixels: limits.maxInputPixels,
+          }),
       });
       if (!current()) return;
       this.state = {

@@ -19,6 +19,8 @@ export interface BlobRecord {
   itemId: string;
   batchId: string;
   blob: Blob;
+  /** Outputs only: a size ladder's other files, in the item's `ladder` order after `blob`. */
+  more?: Blob[];
 }
 
 /**

@@ -36,9 +36,13 @@ export interface Store {
   /** In `order`. */
   getItems(batchId: string): Promise<BatchItem[]>;
   getInput(itemId: string): Promise<Blob | undefined>;
-  /** Output and item update in one transaction: both are saved or neither. */
-  completeItem(item: BatchItem, output: Blob): Promise<void>;
-  getOutput(itemId: string): Promise<Blob | undefined>;
+  /**
+   * Output (with a ladder's other files, `more`) and item update in one transaction: both are
+   * saved or neither.
+   */
+  completeItem(item: BatchItem, output: Blob, more?: Blob[]): Promise<void>;
+  /** The output, or a ladder's `index`-th file (0 is the output). */
+  getOutput(itemId: string, index?: number): Promise<Blob | undefined>;
   deleteOutput(itemId: string): Promise<void>;
   getThumbnail(itemId: string): Promise<ThumbnailRecord | undefined>;
   /** False (and nothing kept) when the item no longer exists. */
@@ -77,8 +81,8 @@ export async function openStore(name = 'pixpool', factory?: IDBFactory): Promise
     deleteItems: (ids) => items.deleteItems(db, ids),
     getItems: (batchId) => items.getItems(db, batchId),
     getInput: (itemId) => blobs.getInput(db, itemId),
-    completeItem: (item, output) => blobs.completeItem(db, item, output),
-    getOutput: (itemId) => blobs.getOutput(db, itemId),
+    completeItem: (item, output, more) => blobs.completeItem(db, item, output, more),
+    getOutput: (itemId, index) => blobs.getOutput(db, itemId, index),
     deleteOutput: (itemId) => blobs.deleteOutput(db, itemId),
     getThumbnail: (itemId) => thumbnails.getThumbnail(db, itemId),
     putThumbnail: (thumbnail) => thumbnails.putThumbnail(db, thumbnail),

@@ -1,5 +1,6 @@
 import { formats, outputFormats } from '../../shared/formats/index.js';
-import type { FormatId } from '../../shared/formats/index.js';
+import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
+import { ladderSizes, rungSettings } from '../../shared/ladder/index.js';
 import { limits } from '../../shared/limits.js';
 import { exifOrientation } from '../../shared/headers/exif.js';
 import { carryExif } from '../../shared/metadata/carry.js';
@@ -64,6 +65,18 @@ export interface ConvertResult {
   target?: TargetReport;
   /** The result did not save enough (never bigger): these are the input's own bytes. */
   keptOriginal?: boolean;
+  /** A size ladder's files, largest first; the first is the output above (same bytes). */
+  ladder?: LadderFile[];
+}
+
+/** One file of a size ladder. */
+export interface LadderFile {
+  bytes: ArrayBuffer;
+  format: OutputFormatId;
+  width: number;
+  height: number;
+  hash8: string;
+  target?: TargetReport;
 }
 
 /** Progress: `stage` is starting (0) or done (1). May be a Comlink proxy; never awaited. */
@@ -171,41 +184,115 @@ export async function convert(
   end();
 
   begin('encode');
+  const input = { bytes, format, orientation };
+  if (settings.ladder) {
+    const files = await encodeLadder(image, settings, input);
+    end();
+    const [first] = files;
+    return {
+      bytes: first.bytes,
+      format: first.format,
+      mimeType: outputFormats[first.format].mimeType,
+      width: first.width,
+      height: first.height,
+      inputFormat: format,
+      inputWidth,
+      inputHeight,
+      timings,
+      target: first.target,
+      ladder: files,
+    };
+  }
+  const encoded = await encodeImage(image, settings, input);
+  end();
+
+  begin('metadata');
+  const withMeta = withExif(encoded, settings, input);
+  end();
+
+  return keepOriginalIf({
+    bytes: exactBuffer(withMeta),
+    format: encoded.format,
+    mimeType: outputFormats[encoded.format].mimeType,
+    width: encoded.width,
+    height: encoded.height,
+    inputFormat: format,
+    inputWidth,
+    inputHeight,
+    timings,
+    target: encoded.target,
+  });
+
+  /** Never bigger: the input's own bytes when the result does not save enough (keepsOriginal). */
+  function keepOriginalIf(result: ConvertResult): ConvertResult {
+    if (!keepsOriginal(settings.target, bytes.length, result.bytes.byteLength)) return result;
+    return {
+      ...result,
+      bytes: exactBuffer(bytes),
+      format,
+      mimeType: formats[format].mimeType,
+      width: inputWidth,
+      height: inputHeight,
+      keptOriginal: true,
+    };
+  }
+}
+
+/** What the input is, for the encoders' choices and the EXIF carried over. */
+interface InputFacts {
+  bytes: Uint8Array;
+  format: FormatId;
+  orientation: number;
+}
+
+/** One encoded output, before its EXIF unless `exifCarried`. */
+interface Encoded {
+  bytes: Uint8Array;
+  format: OutputFormatId;
+  width: number;
+  height: number;
+  target?: TargetReport;
+  /** A target's attempts carry the EXIF themselves: a size cap counts the file as written. */
+  exifCarried: boolean;
+}
+
+/**
+ * Encodes `image` as `settings` ask: through a target's search (or a choice of formats), or
+ * once; WebP from a JPEG bitmap on the browser's canvas encoder where measured as good.
+ */
+async function encodeImage(
+  image: Pixels | ImageBitmap,
+  settings: ConversionSettings,
+  input: InputFacts,
+): Promise<Encoded> {
   const output = settings.output;
   const meta = outputFormats[output.format];
   if (searches(settings)) {
     // A search, or several formats: each attempt encodes the pixels (flattened per format).
     const pixels = asPixels(image);
-    let reached;
     try {
-      // Each attempt carries the EXIF itself: a size cap counts the file as written.
-      reached = await encodeWithTarget(pixels, settings, { bytes, format });
+      const reached = await encodeWithTarget(pixels, settings, input);
+      return {
+        bytes: reached.bytes,
+        format: reached.output.format,
+        width: reached.width,
+        height: reached.height,
+        target: targetReport(reached),
+        exifCarried: true,
+      };
     } catch (e) {
       if (e instanceof TargetMissed) throw e;
       throw encodeFailure(meta.label, e, size(pixels.width, pixels.height));
     }
-    end();
-    return keepOriginalIf({
-      bytes: exactBuffer(reached.bytes),
-      format: reached.output.format,
-      mimeType: outputFormats[reached.output.format].mimeType,
-      width: reached.width,
-      height: reached.height,
-      inputFormat: format,
-      inputWidth,
-      inputHeight,
-      timings,
-      target: targetReport(reached),
-    });
   }
   const { width, height } = image;
   let encoded: Uint8Array | null = null;
   // JPEG has no alpha, so the canvas encoder's differing alpha coding never comes into it.
-  if (isBitmap(image) && format === 'jpeg' && output.format === 'webp') {
+  if (isBitmap(image) && input.format === 'jpeg' && output.format === 'webp') {
     const route = await canvasRoute(output.options);
     if (route !== 'none') {
       // A bitmap the engine turned upright must be drawn first (see bitmapCanvas).
-      const direct = route === 'bitmap' && orientation === 1;
+      const direct = route === 'bitmap' && input.orientation === 1;
       const canvas = direct ? bitmapCanvas(image) : drawOnCanvas(image);
       encoded = await encodeOnCanvas(canvas, output.options).catch(() => null);
       if (!encoded) image = direct ? canvas.transferToImageBitmap() : canvasPixels(canvas);
@@ -223,40 +310,63 @@ export async function convert(
   if (!encoded?.length) {
     throw encodeFailure(meta.label, new Error('the encoder returned nothing'), size(width, height));
   }
-  end();
+  return { bytes: encoded, format: output.format, width, height, exifCarried: false };
+}
 
-  begin('metadata');
-  encoded = carryExif(bytes, format, encoded, output.format, settings.metadata, {
-    width,
-    height,
+/** The encoded bytes with the input's EXIF as the settings ask (carryExif). */
+function withExif(encoded: Encoded, settings: ConversionSettings, input: InputFacts): Uint8Array {
+  if (encoded.exifCarried) return encoded.bytes;
+  return carryExif(input.bytes, input.format, encoded.bytes, encoded.format, settings.metadata, {
+    width: encoded.width,
+    height: encoded.height,
   });
-  end();
+}
 
-  return keepOriginalIf({
-    bytes: exactBuffer(encoded),
-    format: output.format,
-    mimeType: meta.mimeType,
-    width,
-    height,
-    inputFormat: format,
-    inputWidth,
-    inputHeight,
-    timings,
-  });
-
-  /** Never bigger: the input's own bytes when the result does not save enough (keepsOriginal). */
-  function keepOriginalIf(result: ConvertResult): ConvertResult {
-    if (!keepsOriginal(settings.target, bytes.length, result.bytes.byteLength)) return result;
-    return {
-      ...result,
-      bytes: exactBuffer(bytes),
-      format,
-      mimeType: formats[format].mimeType,
-      width: inputWidth,
-      height: inputHeight,
-      keptOriginal: true,
-    };
+/**
+ * A size ladder's files, largest first: each size scaled from `image` (the preset's resize
+ * already applied), then encoded in each format with that format's settings.
+ */
+async function encodeLadder(
+  image: Pixels | ImageBitmap,
+  settings: ConversionSettings,
+  input: InputFacts,
+): Promise<LadderFile[]> {
+  const ladder = settings.ladder!;
+  // Pixels once: each size is scaled from them, and each format encodes a size's pixels.
+  const base = asPixels(image);
+  const files: LadderFile[] = [];
+  for (const rung of ladderSizes(base.width, base.height, ladder.widths)) {
+    const plan = { width: rung.width, height: rung.height, crop: null };
+    let scaled: Pixels;
+    try {
+      scaled = await applyPlan(base, plan, settings.resize.method);
+    } catch (e) {
+      throw new Error(
+        `Could not resize ${size(base.width, base.height)} to ${size(rung.width, rung.height)} (${causeOf(e)})`,
+        { cause: e },
+      );
+    }
+    for (const format of ladder.formats) {
+      const rungSet = rungSettings(settings, format);
+      const encoded = await encodeImage(scaled, rungSet, input);
+      const bytes = exactBuffer(withExif(encoded, rungSet, input));
+      files.push({
+        bytes,
+        format: encoded.format,
+        width: encoded.width,
+        height: encoded.height,
+        hash8: await hash8(bytes),
+        target: encoded.target,
+      });
+    }
   }
+  return files;
+}
+
+/** The first 8 hex digits of the SHA-256 of `bytes`, for a ladder template's `{hash8}`. */
+async function hash8(bytes: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return [...digest.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** A decoded image as RGBA pixels: a bitmap is drawn on a canvas and read back. */

@@ -9,7 +9,9 @@ const api = {
     onStage?.('read', 0);
     const bytes = await input.arrayBuffer();
     const result = await convert({ ...rest, bytes, blob: input }, onStage);
-    return transfer(result, [result.bytes]);
+    // A ladder's first file is the output itself: each buffer is transferred once.
+    const buffers = new Set([result.bytes, ...(result.ladder ?? []).map((f) => f.bytes)]);
+    return transfer(result, [...buffers]);
   },
   /** A queue row's thumbnail of `input`, at most `longSide` px (preview.ts). */
   thumbnail(input: Blob, longSide: number): Promise<Thumbnail> {

@@ -63,3 +63,17 @@ export function ladderRungs(
     ladder.formats.map((format) => ({ ...size, format })),
   );
 }
+
+/**
+ * What a preview of a ladder converts: its largest file in its first format (the file the
+ * queue's compare view shows), not every file.
+ */
+export function largestRungSettings(settings: ConversionSettings): ConversionSettings {
+  if (!settings.ladder) return settings;
+  const widest = Math.max(...settings.ladder.widths);
+  const { maxWidth } = settings.resize;
+  return {
+    ...rungSettings(settings, settings.ladder.formats[0]),
+    resize: { ...settings.resize, maxWidth: maxWidth ? Math.min(maxWidth, widest) : widest },
+  };
+}

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -148,4 +149,70 @@ test('never bigger keeps originals as they came, and the smallest of the allowed
   await expect(page.locator('[data-testid=item][data-status=done]')).toHaveCount(2);
   const again = readdirSync(extractZip((await downloadZips(page))[0]));
   expect(again).toEqual(expect.arrayContaining(['basn6a08.png']));
+});
+
+test('a ladder: every size × format under the template names, with manifests and snippets, in the same folders', async ({
+  page,
+}) => {
+  const { root, files } = buildPhotoTree('targets-ladder', 1);
+  const some = files.filter((f) => /(Landscape|Portrait)_[16]\.jpg$/.test(f.path));
+  for (const f of files) if (!some.includes(f)) rmSync(join(root, '..', f.path));
+  await openApp(page);
+  await choosePreset(page, 'web-webp-2048');
+  await page.getByRole('button', { name: 'Edit options' }).click();
+  await page.locator('#ladder-on').check();
+  await page.locator('#ladder-widths').fill('160, 320, 9000');
+  await page.locator('#ladder-widths').press('Tab');
+  await page.locator('#ladder-format-avif').uncheck();
+  await page.locator('#ladder-format-jpeg').check();
+  await page.locator('#ladder-template').fill('{name}_{width}x{height}_{format}_{hash8}');
+  await page.locator('#ladder-template').press('Tab');
+  await expect(page.getByTestId('preset-summary')).toContainText(
+    'WebP at quality 75 and JPEG at quality 75, each 160, 320 and 9000 px wide',
+  );
+  await addFolder(page, root, some.length);
+  await page.getByRole('button', { name: 'Convert' }).click();
+  await waitForSettled(page);
+  await expect(page.locator('[data-testid=item][data-status=done]')).toHaveCount(some.length);
+  await expect(page.getByTestId('ladder-files').first()).toHaveText('6 files');
+  const dir = extractZip((await downloadZips(page))[0]);
+  const report = JSON.parse(readFileSync(join(dir, 'pixpool-report.json'), 'utf8'));
+
+  for (const f of some) {
+    const rel = f.path.replace(/\.jpg$/, '');
+    const folder = join(dir, rel, '..');
+    const stem = rel.slice(rel.lastIndexOf('/') + 1);
+    const manifest = JSON.parse(readFileSync(join(dir, `${rel}.json`), 'utf8'));
+    expect(manifest.source).toBe(f.path);
+    // 9000 px is wider than the photo: that size is the photo's own, made once.
+    const { info: full } = await sharp(join(root, '..', f.path))
+      .autoOrient()
+      .toBuffer({ resolveWithObject: true });
+    expect(
+      manifest.files.map((m: { format: string; width: number }) => m.format + m.width),
+    ).toEqual([
+      'jpeg160',
+      'jpeg320',
+      `jpeg${full.width}`,
+      'webp160',
+      'webp320',
+      `webp${full.width}`,
+    ]);
+    for (const m of manifest.files) {
+      const bytes = readFileSync(join(folder, m.file));
+      const hash8 = createHash('sha256').update(bytes).digest('hex').slice(0, 8);
+      const ext = m.format === 'jpeg' ? 'jpg' : m.format;
+      expect(m.file).toBe(`${stem}_${m.width}x${m.height}_${m.format}_${hash8}.${ext}`);
+      expect(bytes.length).toBe(m.bytes);
+      const meta = await sharp(bytes).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual([m.format, m.width, m.height]);
+    }
+    const snippet = readFileSync(join(dir, `${rel}.html`), 'utf8');
+    expect(snippet).toContain(`<source type="image/webp" srcset="${stem}_160x`);
+    expect(snippet).toMatch(new RegExp(`<img src="${stem}_${full.width}x\\d+_jpeg_\\w{8}\\.jpg"`));
+    expect(report.rows.find((r: { path: string }) => r.path === f.path)).toMatchObject({
+      status: 'done',
+      files: 6,
+    });
+  }
 });

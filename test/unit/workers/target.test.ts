@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convert, type ConvertResult } from '../../../app/workers/convert.js';
 import { outputFormats, type OutputSettings } from '../../../shared/formats/index.js';
+import { ladderDefaults } from '../../../shared/ladder/index.js';
 import { limits } from '../../../shared/limits.js';
 import type { ConversionSettings } from '../../../shared/presets/index.js';
 import { levelScores } from '../../../shared/target/levels.js';
@@ -93,5 +95,53 @@ describe('best format and never bigger in the workers', () => {
     const r = await run(name, settings(webp, {}, target({ keepOriginal: true })));
     expect([r.keptOriginal, r.format, r.mimeType]).toEqual([true, 'png', 'image/png']);
     expect(Buffer.from(r.bytes).equals(Buffer.from(fixture(name)))).toBe(true);
+  });
+});
+
+describe('size ladders in the workers', () => {
+  it('makes every size × format from one decode, each file what it says, hashed', async () => {
+    const name = 'exif-orientation/Landscape_1.jpg';
+    const r = await run(name, {
+      ...settings(webp, box(1000), { metadata: 'keep' }),
+      ladder: { ...ladderDefaults, widths: [200, 500, 5000], formats: ['avif', 'webp'] },
+    });
+    const files = r.ladder!;
+    const base = (await sharp(fixture(name)).autoOrient().metadata()) as { width: number };
+    const widest = Math.min(1000, base.width);
+    expect(files.map((f) => `${f.width} ${f.format}`)).toEqual([
+      `${widest} avif`,
+      `${widest} webp`,
+      '500 avif',
+      '500 webp',
+      '200 avif',
+      '200 webp',
+    ]);
+    // The first file is the output itself.
+    expect(files[0].bytes).toBe(r.bytes);
+    expect([r.format, r.width]).toEqual(['avif', widest]);
+    for (const f of files) {
+      const meta = await sharp(new Uint8Array(f.bytes)).metadata();
+      expect([meta.format === 'heif' ? 'avif' : meta.format, meta.width, meta.height]).toEqual([
+        f.format,
+        f.width,
+        f.height,
+      ]);
+      const sha = createHash('sha256').update(new Uint8Array(f.bytes)).digest('hex');
+      expect(f.hash8).toBe(sha.slice(0, 8));
+    }
+    // EXIF is carried into every file, as the preset asks.
+    expect((await sharp(new Uint8Array(files[3].bytes)).metadata()).exif).toBeDefined();
+  });
+
+  it('meets the target in every file of the ladder', async () => {
+    const r = await run('exif-orientation/Landscape_1.jpg', {
+      ...settings(webp, box(900), target({ mode: 'size', maxKB: 25 })),
+      ladder: { ...ladderDefaults, widths: [300, 900], formats: ['webp', 'jpeg'] },
+    });
+    expect(r.ladder).toHaveLength(4);
+    for (const f of r.ladder!) {
+      expect(f.bytes.byteLength).toBeLessThanOrEqual(25_000);
+      expect(f.target!.attempts).toBeGreaterThanOrEqual(1);
+    }
   });
 });
