@@ -18,8 +18,9 @@ export function newId(): string {
 
 /**
  * Where batches live on disk: `<dataDir>/batches/<batchId>/in/<itemId>` (the upload) and
- * `out/<itemId>` (the output; a ladder's further files `out/<itemId>.<k>`). Files being written carry a suffix and are renamed into place
- * when complete, so a name without a suffix always holds a whole file.
+ * `out/<itemId>` (the output; a ladder's further files are `out/<itemId>.<k>`). Files being
+ * written carry a `.tmp` suffix and are renamed into place when complete, so a name without
+ * it always holds a whole file.
  */
 export class DataFiles {
   constructor(readonly dataDir: string) {}

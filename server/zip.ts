@@ -37,12 +37,12 @@ async function* readFile(file: string): AsyncGenerator<Uint8Array> {
 
 /**
  * A ZIP of `extras` then `files`, in order (shared/zip: the same entries the app writes,
- * ZIP64 past 4 GiB) as a pull-driven stream: a file is opened when the archive reaches it and read only
- * when the consumer wants more bytes, so a slow client never makes the server buffer a whole
- * file (fflate's Zip, used before, pushes through a callback without backpressure).
- * Cancelling the stream closes the open file. The extras (the reports) come first so their
- * names are claimed before any output's; `files` may hold generated text among the files on
- * disk (a ladder's manifest next to its images).
+ * ZIP64 past 4 GiB) as a pull-driven stream: a file is opened when the archive reaches it
+ * and read only when the consumer wants more bytes, so a slow client never makes the server
+ * buffer a whole file (fflate's Zip, used before, pushes through a callback without
+ * backpressure). Cancelling the stream closes the open file. The extras (the reports) come
+ * first so their names are claimed before any output's; `files` may hold generated text
+ * among the files on disk (a ladder's manifest next to its images).
  */
 export function zipStream(
   files: readonly (ZipFileEntry | ZipDataEntry)[],

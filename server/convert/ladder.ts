@@ -15,7 +15,7 @@ import { cropAndScale } from './resize.js';
 export type LadderFile = Omit<LadderOutput, 'size' | 'path'> & { data: Uint8Array };
 
 /** For `{hash8}`: the first 8 hex digits of the bytes' SHA-256. */
-export function hash8(data: Uint8Array): string {
+function hash8(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex').slice(0, 8);
 }
 

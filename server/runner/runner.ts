@@ -36,9 +36,10 @@ interface Parked {
 
 /**
  * Converts uploaded items through the job queue. Each run claims its item in SQLite first, so
- * a duplicate or stale job does nothing; writes the output (or a ladder's files) under a
- * temporary name and renames it, so a killed process never leaves half a file under the final name; then records the
- * result and its events in one transaction. One bad file only fails that item.
+ * a duplicate or stale job does nothing; writes the output (or a ladder's files) under
+ * temporary names and renames them, so a killed process never leaves half a file under a
+ * final name; then records the result and its events in one transaction. One bad file only
+ * fails that item.
  */
 export class Runner {
   #parked = new Map<string, Parked>();
