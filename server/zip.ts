@@ -11,7 +11,7 @@ export interface ZipFileEntry {
   mtime: Date;
 }
 
-/** Small generated content to deflate into the archive (the reports). */
+/** Small generated content to deflate into the archive (the reports, a ladder's manifests). */
 export interface ZipDataEntry {
   path: string;
   data: Uint8Array;
@@ -36,27 +36,24 @@ async function* readFile(file: string): AsyncGenerator<Uint8Array> {
 }
 
 /**
- * A ZIP of `extras` then `files` (shared/zip: the same entries the app writes, ZIP64 past
- * 4 GiB) as a pull-driven stream: a file is opened when the archive reaches it and read only
- * when the consumer wants more bytes, so a slow client never makes the server buffer a whole
- * file (fflate's Zip, used before, pushes through a callback without backpressure).
- * Cancelling the stream closes the open file. The extras come first so their names are
- * claimed before any output's.
+ * A ZIP of `extras` then `files`, in order (shared/zip: the same entries the app writes,
+ * ZIP64 past 4 GiB) as a pull-driven stream: a file is opened when the archive reaches it
+ * and read only when the consumer wants more bytes, so a slow client never makes the server
+ * buffer a whole file (fflate's Zip, used before, pushes through a callback without
+ * backpressure). Cancelling the stream closes the open file. The extras (the reports) come
+ * first so their names are claimed before any output's; `files` may hold generated text
+ * among the files on disk (a ladder's manifest next to its images).
  */
 export function zipStream(
-  files: readonly ZipFileEntry[],
+  files: readonly (ZipFileEntry | ZipDataEntry)[],
   extras: readonly ZipDataEntry[],
 ): ReadableStream<Uint8Array> {
   const now = Date.now();
-  const entries: ZipEntry[] = [
-    ...extras.map((e) => ({ path: e.path, mtime: now, data: e.data })),
-    ...files.map((f) => ({
-      path: f.path,
-      mtime: f.mtime.getTime(),
-      size: f.size,
-      read: () => readFile(f.file),
-    })),
-  ];
+  const entries: ZipEntry[] = [...extras, ...files].map((e) =>
+    'data' in e
+      ? { path: e.path, mtime: now, data: e.data }
+      : { path: e.path, mtime: e.mtime.getTime(), size: e.size, read: () => readFile(e.file) },
+  );
   // Node's zlib.crc32 is native: ~6x the JavaScript CRC (docs/BENCHMARKS.md).
   const chunks = zipArchive(entries, { crc32 });
   return new ReadableStream<Uint8Array>(

@@ -66,6 +66,7 @@ export function statusView(
         outputFormat: item.outputFormat,
         ...(item.keptOriginal && { keptOriginal: true }),
         ...(item.target && { target: item.target }),
+        ...(item.ladder && { ladder: item.ladder }),
       }),
       ...(item.durationMs !== undefined && { durationMs: item.durationMs }),
     })),

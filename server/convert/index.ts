@@ -1,24 +1,18 @@
 import { admitImage } from '../../shared/structure/index.js';
-import { formats, outputFormats } from '../../shared/formats/index.js';
+import { formats } from '../../shared/formats/index.js';
 import type { FormatId } from '../../shared/formats/index.js';
 import { limits } from '../../shared/limits.js';
-import { carryExif } from '../../shared/metadata/carry.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
+import { planResize } from '../../shared/resize-plan.js';
 import { checkDimensions } from '../../shared/sniff.js';
-import { decodeFailure, encodeFailure } from '../../shared/codec-errors.js';
+import { keepsOriginal, type TargetReport } from '../../shared/target/encode-to-target.js';
 import { openSource } from './decode.js';
-import { encode } from './encode.js';
-import { applyResize } from './resize.js';
-import { encodeWithTarget } from './target.js';
-import {
-  keepsOriginal,
-  searches,
-  TargetMissed,
-  targetReport,
-  type TargetReport,
-  type TargetResult,
-} from '../../shared/target/encode-to-target.js';
+import { makeLadder, type LadderFile } from './ladder.js';
+import { makeFile } from './make-file.js';
+import { cropAndScale } from './resize.js';
 import type { WasmPool } from './wasm-pool.js';
+
+export type { LadderFile } from './ladder.js';
 
 export interface ConvertOptions {
   maxInputPixels: number;
@@ -32,6 +26,7 @@ export interface ConvertOptions {
 }
 
 export interface ConvertOutput {
+  /** The output; with a ladder, its first (largest) file, as `ladder[0]`. */
   data: Uint8Array;
   /** An output format, or the input's own when the original was kept (never bigger). */
   format: FormatId;
@@ -45,15 +40,16 @@ export interface ConvertOutput {
   target?: TargetReport;
   /** The result did not save enough: `data` is the input as it came. */
   keptOriginal?: boolean;
+  /** With a ladder in the settings: every file it made, largest first. */
+  ladder?: LadderFile[];
 }
-
-const size = (w: number, h: number) => `${w} × ${h} px`;
 
 /**
  * Converts one image as the app's pipeline does (app/workers/convert.ts): sniff, check the
  * header size against the limits before decoding, refuse broken structure, decode, turn
  * upright, crop and resize per the shared plan, flatten alpha for JPEG, encode, then carry
- * EXIF over if the settings ask. Errors are plain Errors worded like the app's.
+ * EXIF over if the settings ask. With a ladder, the plan's size is the largest of several
+ * files (server/convert/ladder.ts). Errors are plain Errors worded like the app's.
  */
 export async function convertImage(
   bytes: Uint8Array,
@@ -78,66 +74,19 @@ export async function convertImage(
   if (decodedTooBig) throw new Error(decodedTooBig);
   opts.signal?.throwIfAborted();
 
-  const plan = applyResize(pipeline, width, height, settings.resize);
-  const output = settings.output;
-  const meta = outputFormats[output.format];
-  // 8-bit sRGB whatever came in (16-bit PNG, CMYK JPEG, grey): what the browser's canvas gives.
-  pipeline.toColourspace('srgb');
-  // A search flattens per format it tries (server/convert/target.ts).
-  const searching = searches(settings);
-  if (!meta.alpha && !searching) pipeline.flatten({ background: settings.background });
-
-  // The same reads, crop and resize with no encoder at the end: when the pipeline fails, this
-  // tells a damaged input (it fails too) from an encoder that could not write the result,
-  // without reading libvips' text. libvips decodes while the pipeline runs, so the decode
-  // must be repeated the same way (a plain decode of some damaged AVIFs succeeds).
-  const withoutEncoder = pipeline.clone();
-  let encoded;
-  let reached: (TargetResult & { width: number; height: number }) | undefined;
-  try {
-    if (searching) {
-      // The target's encodes carry the EXIF themselves: a size cap counts the file as written.
-      reached = await encodeWithTarget(pipeline, settings, {
-        bytes,
-        inputFormat: format,
-        wasm,
-        signal,
-      });
-      encoded = { data: reached.bytes, width: reached.width, height: reached.height };
-    } else {
-      encoded = await encode(pipeline, output, wasm, signal);
-    }
-  } catch (e) {
-    if (signal?.aborted || e instanceof TargetMissed) throw e;
-    const decodeError = await withoutEncoder
-      .raw()
-      .toBuffer()
-      .then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-    if (decodeError !== undefined) throw decodeFailure(label, decodeError, size(width, height));
-    throw encodeFailure(meta.label, e, size(plan.width, plan.height));
+  const plan = planResize(width, height, settings.resize);
+  const from = { bytes, format, label, width, height, wasm, signal };
+  const input = { inputFormat: format, inputWidth: width, inputHeight: height };
+  if (settings.ladder) {
+    const ladder = await makeLadder(pipeline, settings, settings.ladder, plan, from);
+    // Its first file is also the item's output, the one previews and single downloads use.
+    const { hash8: _hash8, ...first } = ladder[0];
+    return { ...first, ...input, ladder };
   }
-  opts.signal?.throwIfAborted();
 
-  const data = reached
-    ? encoded.data
-    : carryExif(bytes, format, encoded.data, output.format, settings.metadata, {
-        width: encoded.width,
-        height: encoded.height,
-      });
-  const made: ConvertOutput = {
-    data,
-    format: reached?.output.format ?? output.format,
-    target: reached && targetReport(reached),
-    width: encoded.width,
-    height: encoded.height,
-    inputFormat: format,
-    inputWidth: width,
-    inputHeight: height,
-  };
+  cropAndScale(pipeline, width, height, plan, plan, settings.resize.method);
+  const made: ConvertOutput = { ...(await makeFile(pipeline, settings, plan, from)), ...input };
   // Never bigger: the input's own bytes when the result does not save enough.
-  if (!keepsOriginal(settings.target, bytes.length, data.length)) return made;
+  if (!keepsOriginal(settings.target, bytes.length, made.data.length)) return made;
   return { ...made, data: bytes, format, width, height, keptOriginal: true };
 }

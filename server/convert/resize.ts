@@ -1,6 +1,6 @@
 import type { Sharp, KernelEnum } from 'sharp';
-import type { ResizeMethod, ResizeOptions } from '../../shared/presets/index.js';
-import { planResize, type ResizePlan } from '../../shared/resize-plan.js';
+import type { ResizeMethod } from '../../shared/presets/index.js';
+import type { ResizePlan } from '../../shared/resize-plan.js';
 
 // The app's methods by sharp's kernel names. 'auto' is the browser's own scaler there; here
 // it is Lanczos3, sharp's default and the app's wasm fallback.
@@ -15,16 +15,19 @@ const kernels: Record<ResizeMethod, keyof KernelEnum> = {
 };
 
 /**
- * Crops then scales as shared/resize-plan.ts plans, so the server and the browser produce the
- * same sizes. `width` × `height` is the upright size.
+ * Crops and scales as shared/resize-plan.ts planned, so the server and the browser produce
+ * the same sizes: `plan`'s region of the upright `width` × `height`, scaled to `size` (the
+ * plan's own, or a smaller one of a ladder) in one step. sharp takes one resize per
+ * pipeline, and scaling the source straight to each size softens it less than rescaling.
  */
-export function applyResize(
+export function cropAndScale(
   pipeline: Sharp,
   width: number,
   height: number,
-  resize: ResizeOptions,
-): ResizePlan {
-  const plan = planResize(width, height, resize);
+  plan: ResizePlan,
+  size: { width: number; height: number },
+  method: ResizeMethod,
+): void {
   const region = plan.crop ?? { x: 0, y: 0, width, height };
   // After autoOrient(), extract() takes upright coordinates (sharp applies it after rotating).
   if (plan.crop) {
@@ -35,9 +38,8 @@ export function applyResize(
       height: region.height,
     });
   }
-  if (plan.width !== region.width || plan.height !== region.height) {
+  if (size.width !== region.width || size.height !== region.height) {
     // 'fill' stretches to exactly the planned size: the plan already chose the aspect ratio.
-    pipeline.resize(plan.width, plan.height, { fit: 'fill', kernel: kernels[resize.method] });
+    pipeline.resize(size.width, size.height, { fit: 'fill', kernel: kernels[method] });
   }
-  return plan;
 }

@@ -3,13 +3,14 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import { formats } from '../../shared/formats/index.js';
+import { itemFiles } from '../../shared/ladder/index.js';
 import { safeArchivePath } from '../../shared/naming.js';
 import { buildReport, reportToCsv, reportToJson } from '../../shared/report.js';
 import type { ServerContext } from '../context.js';
 import { batchAuth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import type { AppEnv } from '../http/types.js';
-import type { ServerBatch } from '../store/index.js';
+import type { ServerBatch, ServerItem } from '../store/index.js';
 import { zipStream } from '../zip.js';
 
 const reportCsv = 'pixpool-report.csv';
@@ -24,6 +25,25 @@ function disposition(name: string): string {
 /** The batch name as a file name: one safe path segment. */
 function baseName(batch: ServerBatch): string {
   return safeArchivePath(batch.name.replace(/[/\\]/g, '_')).slice(0, 100) || 'pixpool';
+}
+
+/**
+ * `?file=k`: which of a done item's files to send; 0 (the default) is its output, a ladder's
+ * k-th file for k up to its length.
+ */
+function fileIndex(query: string | undefined, item: ServerItem): number {
+  if (query === undefined) return 0;
+  const count = item.ladder?.length ?? 1;
+  const k = /^\d{1,6}$/.test(query) ? Number(query) : -1;
+  if (k >= 0 && k < count) return k;
+  throw new ApiError(
+    404,
+    'not_found',
+    count === 1
+      ? 'This file has one output: ask for it without ?file or with ?file=0'
+      : `This file has ${count} outputs: ?file= takes 0 to ${count - 1}`,
+    { files: count },
+  );
 }
 
 const streamFile = (file: string) =>
@@ -46,14 +66,16 @@ export function resultRoutes(ctx: ServerContext) {
         status: item.status,
       });
     }
-    const file = files.output(batch.id, item.id);
+    const k = fileIndex(c.req.query('file'), item);
+    const file = files.output(batch.id, item.id, k);
     const info = await stat(file).catch(() => null);
     if (!info)
       throw new ApiError(404, 'no_output', 'The output is gone (the batch is being deleted)');
+    const made = item.ladder?.[k] ?? { format: item.outputFormat, path: item.outputPath };
     return c.body(streamFile(file), 200, {
-      'Content-Type': formats[item.outputFormat].mimeType,
+      'Content-Type': formats[made.format].mimeType,
       'Content-Length': String(info.size),
-      'Content-Disposition': disposition(item.outputPath.split('/').pop()!),
+      'Content-Disposition': disposition(made.path.split('/').pop()!),
     });
   });
 
@@ -87,19 +109,23 @@ export function resultRoutes(ctx: ServerContext) {
         { parts: 1 },
       );
     }
+    const enc = new TextEncoder();
     const done = store.items.list(batch.id).filter((i) => i.status === 'done');
+    // Each item's files (its output, or a ladder's files and manifest) in the item's order.
     const entries = await Promise.all(
-      done.map(async (item) => {
-        const file = files.output(batch.id, item.id);
-        const info = await stat(file).catch(() => null);
-        return info && { path: item.outputPath, file, size: info.size, mtime: info.mtime };
-      }),
+      done.flatMap((item) =>
+        itemFiles(item, batch.preset).map(async (f) => {
+          if ('text' in f) return { path: f.path, data: enc.encode(f.text) };
+          const file = files.output(batch.id, item.id, f.index);
+          const info = await stat(file).catch(() => null);
+          return info && { path: f.path, file, size: info.size, mtime: info.mtime };
+        }),
+      ),
     );
     if (entries.some((e) => e === null)) {
       throw new ApiError(409, 'conflict', 'Outputs are being deleted');
     }
     const r = report(batch);
-    const enc = new TextEncoder();
     const extras = [
       { path: reportCsv, data: enc.encode(reportToCsv(r)) },
       { path: reportJson, data: enc.encode(reportToJson(r)) },

@@ -1,7 +1,8 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolveSettings } from '../../shared/presets/index.js';
 import type { Lifecycle } from '../batches/lifecycle.js';
 import type { Config } from '../config.js';
+import { ladderPath } from '../../shared/ladder/index.js';
 import { finalOutputPath } from '../../shared/naming.js';
 import { convertImage, type ConvertOutput } from '../convert/index.js';
 import { freeBytes, isDiskFull, isEnvironmentFault } from '../faults.js';
@@ -35,9 +36,10 @@ interface Parked {
 
 /**
  * Converts uploaded items through the job queue. Each run claims its item in SQLite first, so
- * a duplicate or stale job does nothing; writes the output under a temporary name and renames
- * it, so a killed process never leaves half a file under the final name; then records the
- * result and its events in one transaction. One bad file only fails that item.
+ * a duplicate or stale job does nothing; writes the output (or a ladder's files) under
+ * temporary names and renames them, so a killed process never leaves half a file under a
+ * final name; then records the result and its events in one transaction. One bad file only
+ * fails that item.
  */
 export class Runner {
   #parked = new Map<string, Parked>();
@@ -139,15 +141,11 @@ export class Runner {
       return;
     }
 
-    const final = files.output(job.batchId, job.itemId);
-    const temp = files.temp(final);
+    // A ladder's files in order (the first is also the output), or the one output.
+    const outputs = result.ladder?.map((f) => f.data) ?? [result.data];
     try {
-      await writeFile(temp, result.data);
-      if (signal.aborted) throw signal.reason;
-      // rename() replaces atomically: the final name holds the old file or the new, never half.
-      await rename(temp, final);
+      await files.writeOutputs(job.batchId, job.itemId, outputs, signal);
     } catch (e) {
-      await rm(temp, { force: true });
       // Out of space: the image is fine; the job waits for room (see #park).
       if (isDiskFull(e) && !signal.aborted) throw e;
       if (!signal.aborted) {
@@ -156,9 +154,20 @@ export class Runner {
       }
       return;
     }
+    const options = settings.ladder;
+    const ladder =
+      options &&
+      result.ladder?.map(({ data, ...made }) => ({
+        ...made,
+        size: data.length,
+        path: ladderPath(item.outputPath, made, options.template, batch.preset.name),
+      }));
     const recorded = lifecycle.done(job.batchId, job.itemId, attempt, {
       outputFormat: result.format,
-      outputPath: finalOutputPath(item.outputPath, { ...result, inputPath: item.path }),
+      // A ladder's files have their own names; its planned path is what they are named from.
+      outputPath: ladder
+        ? item.outputPath
+        : finalOutputPath(item.outputPath, { ...result, inputPath: item.path }),
       ...(result.keptOriginal && { keptOriginal: true }),
       outputSize: result.data.length,
       outputWidth: result.width,
@@ -167,9 +176,10 @@ export class Runner {
       height: result.inputHeight,
       durationMs: elapsed(),
       ...(result.target && { target: result.target }),
+      ...(ladder && { ladder }),
     });
-    // Cancelled or deleted while converting: nobody will ask for this output.
-    if (!recorded) await rm(final, { force: true });
+    // Cancelled or deleted while converting: nobody will ask for these files.
+    if (!recorded) await files.removeOutputs(job.batchId, job.itemId, outputs.length);
     else this.#logIfFinished(job.batchId);
   }
 

@@ -6,7 +6,7 @@ export type Db = Database.Database;
 
 // One schema version per entry; a database is brought up to date by running the ones it lacks.
 // Times are milliseconds since the epoch; JSON columns hold what shared/ types describe.
-const migrations: readonly string[] = [
+export const migrations: readonly string[] = [
   `CREATE TABLE batches (
      id TEXT PRIMARY KEY,
      name TEXT NOT NULL,
@@ -54,6 +54,8 @@ const migrations: readonly string[] = [
   `ALTER TABLE items ADD COLUMN target TEXT;`,
   // Never bigger: the output is the input as it came.
   `ALTER TABLE items ADD COLUMN kept_original INTEGER NOT NULL DEFAULT 0;`,
+  // A size ladder's files (shared/ladder LadderOutput[] as JSON); the output is the first.
+  `ALTER TABLE items ADD COLUMN ladder TEXT;`,
 ];
 
 /**

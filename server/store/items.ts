@@ -1,4 +1,5 @@
 import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
+import type { LadderOutput } from '../../shared/ladder/index.js';
 import type { PresetOverride } from '../../shared/presets/index.js';
 import type { TargetReport } from '../../shared/target/encode-to-target.js';
 import { itemStatuses, type ItemStatus } from '../../shared/state/index.js';
@@ -38,6 +39,8 @@ export interface OutputFacts {
   durationMs: number;
   /** How a target was met, when the settings had one. */
   target?: TargetReport;
+  /** A size ladder's files, placed; the fields above describe the first. */
+  ladder?: LadderOutput[];
 }
 
 /** Item rows. Callers check transitions (shared/state); this only reads and writes. */
@@ -130,7 +133,7 @@ export class ItemTable {
       .prepare(
         `UPDATE items SET status = 'done', reason = NULL, output_format = ?, output_path = ?,
            kept_original = ?, output_size = ?, output_width = ?, output_height = ?, width = ?,
-           height = ?, duration_ms = ?, target = ?
+           height = ?, duration_ms = ?, target = ?, ladder = ?
          WHERE id = ?`,
       )
       .run(
@@ -144,6 +147,7 @@ export class ItemTable {
         o.height,
         o.durationMs,
         o.target ? JSON.stringify(o.target) : null,
+        o.ladder ? JSON.stringify(o.ladder) : null,
         id,
       );
   }

@@ -1,4 +1,5 @@
 import type { TargetReport } from '../../shared/target/encode-to-target.js';
+import type { LadderOutput } from '../../shared/ladder/index.js';
 import type { FormatId } from '../../shared/formats/index.js';
 import type { Preset, PresetOverride } from '../../shared/presets/index.js';
 import type { Batch, BatchItem, BatchStatus, ItemStatus } from '../../shared/state/index.js';
@@ -55,6 +56,7 @@ export interface ItemRow {
   duration_ms: number | null;
   target: string | null;
   kept_original: number;
+  ladder: string | null;
   attempts: number;
 }
 
@@ -100,6 +102,7 @@ export function toItem(r: ItemRow): ServerItem {
     durationMs: opt(r.duration_ms),
     target: r.target ? (JSON.parse(r.target) as TargetReport) : undefined,
     keptOriginal: r.kept_original === 1 || undefined,
+    ladder: r.ladder ? (JSON.parse(r.ladder) as LadderOutput[]) : undefined,
     attempts: r.attempts,
   };
 }
