@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { buildPhotoTree, buildTree } from './fixture-tree.js';
 import {
   addFolder,
@@ -147,5 +148,42 @@ test('when the server goes away the remaining files can convert in the browser',
     expect(counts.processing ?? 0).toBe(0);
   } finally {
     db.close();
+  }
+});
+
+test('a size ladder converted on the server lands with every file, manifest and snippet', async ({
+  page,
+}) => {
+  const server = await startServer(4196);
+  servers.push(server);
+  const { root, files } = buildPhotoTree('offload-ladder', 1);
+  const some = files.filter((f) => /Landscape_[16]\.jpg$/.test(f.path));
+  for (const f of files) if (!some.includes(f)) rmSync(join(root, '..', f.path));
+  await page.goto(server.url);
+  await choosePreset(page, 'thumbnails-webp-400');
+  await page.getByRole('button', { name: 'Edit options' }).click();
+  await page.locator('#ladder-on').check();
+  await page.locator('#ladder-widths').fill('100, 200');
+  await page.locator('#ladder-widths').press('Tab');
+  await page.locator('#ladder-format-avif').uncheck();
+  await page.locator('#ladder-format-jpeg').check();
+  await addFolder(page, root, some.length);
+  await uploadButton(page).click();
+  await expect(page.getByTestId('batch-status')).toHaveText('done', { timeout: 150_000 });
+  await expect(page.getByTestId('ladder-files').first()).toHaveText('4 files');
+
+  // The ZIP comes from the browser's store: every file of the server's ladder arrived.
+  const dir = extractZip((await downloadZips(page))[0]);
+  for (const f of some) {
+    const rel = f.path.replace(/\.jpg$/, '');
+    const manifest = JSON.parse(readFileSync(join(dir, `${rel}.json`), 'utf8'));
+    expect(manifest.files.map((m: { file: string }) => m.file).sort()).toEqual(
+      ['100.jpg', '100.webp', '200.jpg', '200.webp'].map((end) => `${basename(rel)}-${end}`),
+    );
+    for (const m of manifest.files) {
+      const meta = await sharp(join(dir, rel, '..', m.file)).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual([m.format, m.width, m.height]);
+    }
+    expect(readFileSync(join(dir, `${rel}.html`), 'utf8')).toContain('<picture>');
   }
 });
