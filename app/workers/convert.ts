@@ -5,8 +5,8 @@ import { limits } from '../../shared/limits.js';
 import { exifOrientation } from '../../shared/headers/exif.js';
 import { carryExif } from '../../shared/metadata/carry.js';
 import { extractExif } from '../../shared/metadata/exif.js';
-import type { ConversionSettings } from '../../shared/presets/index.js';
-import { planResize } from '../../shared/resize-plan.js';
+import type { ConversionSettings, ResizeMethod } from '../../shared/presets/index.js';
+import { planResize, type ResizePlan } from '../../shared/resize-plan.js';
 import { checkDimensions, orientedSize } from '../../shared/sniff.js';
 import type { Stage } from '../../shared/state/index.js';
 import { causeOf, decodeFailure, encodeFailure } from '../../shared/codec-errors.js';
@@ -170,16 +170,11 @@ export async function convert(
 
   begin('resize');
   if (!resized && !isBitmap(image)) {
-    const plan = planResize(image.width, image.height, settings.resize);
-    const from = image;
-    try {
-      image = await applyPlan(from, plan, settings.resize.method);
-    } catch (e) {
-      throw new Error(
-        `Could not resize ${size(from.width, from.height)} to ${size(plan.width, plan.height)} (${causeOf(e)})`,
-        { cause: e },
-      );
-    }
+    image = await scale(
+      image,
+      planResize(image.width, image.height, settings.resize),
+      settings.resize.method,
+    );
   }
   end();
 
@@ -235,6 +230,18 @@ export async function convert(
       height: inputHeight,
       keptOriginal: true,
     };
+  }
+}
+
+/** applyPlan, failing in words that say which sizes. */
+async function scale(from: Pixels, plan: ResizePlan, method: ResizeMethod): Promise<Pixels> {
+  try {
+    return await applyPlan(from, plan, method);
+  } catch (e) {
+    throw new Error(
+      `Could not resize ${size(from.width, from.height)} to ${size(plan.width, plan.height)} (${causeOf(e)})`,
+      { cause: e },
+    );
   }
 }
 
@@ -336,16 +343,7 @@ async function encodeLadder(
   const base = asPixels(image);
   const files: LadderFile[] = [];
   for (const rung of ladderSizes(base.width, base.height, ladder.widths)) {
-    const plan = { width: rung.width, height: rung.height, crop: null };
-    let scaled: Pixels;
-    try {
-      scaled = await applyPlan(base, plan, settings.resize.method);
-    } catch (e) {
-      throw new Error(
-        `Could not resize ${size(base.width, base.height)} to ${size(rung.width, rung.height)} (${causeOf(e)})`,
-        { cause: e },
-      );
-    }
+    const scaled = await scale(base, { ...rung, crop: null }, settings.resize.method);
     for (const format of ladder.formats) {
       const rungSet = rungSettings(settings, format);
       const encoded = await encodeImage(scaled, rungSet, input);

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { filesPerInput, ladderPath } from '../../shared/ladder/index.js';
 import { resolveSettings } from '../../shared/presets/index.js';
 import type { Lifecycle } from '../batches/lifecycle.js';
 import type { Config } from '../config.js';
-import { ladderPath } from '../../shared/ladder/index.js';
 import { finalOutputPath } from '../../shared/naming.js';
 import { convertImage, type ConvertOutput } from '../convert/index.js';
 import { freeBytes, isDiskFull, isEnvironmentFault } from '../faults.js';
@@ -117,9 +117,11 @@ export class Runner {
     const work = readFile(files.input(job.batchId, job.itemId)).then((bytes) =>
       convertImage(bytes, settings, { maxInputPixels: config.maxInputPixels, signal }),
     );
+    // The timeout is per file made: a ladder of 6 files gets six times as long.
+    const timeoutSeconds = config.itemTimeoutSeconds * filesPerInput(settings);
     let result: ConvertOutput;
     try {
-      result = await this.#limit(work, signal);
+      result = await this.#limit(work, signal, timeoutSeconds * 1000);
     } catch (e) {
       if (signal.aborted) {
         // Cancelled (the item is already marked): let the conversion finish, drop its result.
@@ -128,7 +130,7 @@ export class Runner {
       }
       const reason =
         e instanceof TimedOut
-          ? `Timed out after ${config.itemTimeoutSeconds} s; the result was discarded`
+          ? `Timed out after ${timeoutSeconds} s; the result was discarded`
           : e instanceof Error
             ? e.message
             : String(e);
@@ -237,9 +239,8 @@ export class Runner {
     this.deps.log.info('batch done', { batch: batchId, ms: batch.elapsedMs, ...counts });
   }
 
-  /** Rejects with TimedOut after the item timeout, or with the abort reason on cancel. */
-  #limit<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-    const ms = this.deps.config.itemTimeoutSeconds * 1000;
+  /** Rejects with TimedOut after `ms`, or with the abort reason on cancel. */
+  #limit<T>(work: Promise<T>, signal: AbortSignal, ms: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new TimedOut()), ms);
       const onAbort = () => reject(signal.reason);

@@ -77,3 +77,8 @@ export function largestRungSettings(settings: ConversionSettings): ConversionSet
     resize: { ...settings.resize, maxWidth: maxWidth ? Math.min(maxWidth, widest) : widest },
   };
 }
+
+/** How many files one input may become: a ladder's widths × formats, else one. */
+export function filesPerInput(settings: ConversionSettings): number {
+  return settings.ladder ? settings.ladder.widths.length * settings.ladder.formats.length : 1;
+}

@@ -19,6 +19,22 @@ export async function choosePreset(page: Page, presetId: string): Promise<void> 
   await page.locator('#preset-select').selectOption(presetId);
 }
 
+/**
+ * Turns the preset into a size ladder of `widths` in WebP and JPEG (the quick encoders), with
+ * the options panel open.
+ */
+export async function setLadder(page: Page, widths: string, template?: string): Promise<void> {
+  await page.locator('#ladder-on').check();
+  await page.locator('#ladder-widths').fill(widths);
+  await page.locator('#ladder-widths').press('Tab');
+  await page.locator('#ladder-format-avif').uncheck();
+  await page.locator('#ladder-format-jpeg').check();
+  if (template) {
+    await page.locator('#ladder-template').fill(template);
+    await page.locator('#ladder-template').press('Tab');
+  }
+}
+
 /** Opens the Settings dialog (the header's "Settings"), runs `fn`, and closes it again. */
 export async function inSettings(page: Page, fn: () => Promise<void>): Promise<void> {
   await page.getByRole('button', { name: 'Settings', exact: true }).click();

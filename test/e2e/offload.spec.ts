@@ -14,6 +14,7 @@ import {
   inSettings,
   items,
   openApp,
+  setLadder,
   setField,
   uploadButton,
   waitForSettled,
@@ -162,11 +163,7 @@ test('a size ladder converted on the server lands with every file, manifest and 
   await page.goto(server.url);
   await choosePreset(page, 'thumbnails-webp-400');
   await page.getByRole('button', { name: 'Edit options' }).click();
-  await page.locator('#ladder-on').check();
-  await page.locator('#ladder-widths').fill('100, 200');
-  await page.locator('#ladder-widths').press('Tab');
-  await page.locator('#ladder-format-avif').uncheck();
-  await page.locator('#ladder-format-jpeg').check();
+  await setLadder(page, '100, 200');
   await addFolder(page, root, some.length);
   await uploadButton(page).click();
   await expect(page.getByTestId('batch-status')).toHaveText('done', { timeout: 150_000 });

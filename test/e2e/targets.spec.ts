@@ -12,6 +12,7 @@ import {
   downloadZips,
   extractZip,
   openApp,
+  setLadder,
   waitForSettled,
 } from './helpers.js';
 
@@ -160,13 +161,7 @@ test('a ladder: every size × format under the template names, with manifests an
   await openApp(page);
   await choosePreset(page, 'web-webp-2048');
   await page.getByRole('button', { name: 'Edit options' }).click();
-  await page.locator('#ladder-on').check();
-  await page.locator('#ladder-widths').fill('160, 320, 9000');
-  await page.locator('#ladder-widths').press('Tab');
-  await page.locator('#ladder-format-avif').uncheck();
-  await page.locator('#ladder-format-jpeg').check();
-  await page.locator('#ladder-template').fill('{name}_{width}x{height}_{format}_{hash8}');
-  await page.locator('#ladder-template').press('Tab');
+  await setLadder(page, '160, 320, 9000', '{name}_{width}x{height}_{format}_{hash8}');
   await expect(page.getByTestId('preset-summary')).toContainText(
     'WebP at quality 75 and JPEG at quality 75, each 160, 320 and 9000 px wide',
   );
