@@ -342,8 +342,7 @@ export class Runner {
       // Hand the worker its next image before the IndexedDB writes below.
       this.#inFlight.delete(item.id);
       this.#pump();
-      const files = result.ladder ?? [{ ...result, hash8: '' }];
-      const [output, ...more] = files.map(
+      const [output, ...more] = (result.ladder ?? [result]).map(
         (f) => new Blob([f.bytes], { type: formats[f.format].mimeType }),
       );
       const cur = this.queue.get(item.id)!;
@@ -455,6 +454,7 @@ export class Runner {
           ladder: placeLadder(
             pathOf(it),
             it.ladder,
+            // A batch restarted without its ladder still names the files it made by one.
             batch.preset.ladder ?? ladderDefaults,
             batch.preset.name,
           ),

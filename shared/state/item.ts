@@ -125,8 +125,9 @@ export interface BatchItem {
   /** Never bigger: the output is the original file, as converting did not save enough. */
   keptOriginal?: boolean;
   /**
-   * A size ladder's files, largest first; the first is also the output above (outputSize and
-   * the rest describe it), the one previews and single downloads use.
+   * A size ladder's files, largest first. The first is also the item's output: outputFormat,
+   * outputSize, outputWidth and outputHeight describe it, and previews and single downloads use
+   * it.
    */
   ladder?: LadderOutput[];
   attempts: number;
