@@ -33,8 +33,8 @@ export async function measure(once, { maxWaitMs, log }) {
 }
 
 /** The app in Chromium on `count` files with `workers` workers; throws unless all are 'done'. */
-export async function browserRun({ url, dir, count, workers, label, log }) {
-  const run = await runBatch({ url, dir, count, workers, log });
+export async function browserRun({ url, dir, count, workers, preset, label, log }) {
+  const run = await runBatch({ url, dir, count, workers, preset, log });
   const summary = summariseBrowserRun(run);
   if (!summary.allDone) {
     throw new Error(
@@ -66,11 +66,20 @@ export async function browserRun({ url, dir, count, workers, label, log }) {
 }
 
 /**
- * The sharp loop over `files`, 2 at a time, in its own process with UV_THREADPOOL_SIZE =
- * `threadpool` (the server bench gives it the server's).
+ * The sharp loop over `files` with `preset` (mapped by the server built in `buildDir`), 2 at a
+ * time, in its own process with UV_THREADPOOL_SIZE = `threadpool` (the server bench gives it
+ * the server's).
  */
-export async function sharpRun({ files, label, log, threadpool = uvThreadpoolSize }) {
-  const r = await runSharp(files, { threadpool });
+export async function sharpRun({
+  files,
+  preset,
+  buildDir,
+  heic,
+  label,
+  log,
+  threadpool = uvThreadpoolSize,
+}) {
+  const r = await runSharp(files, { preset, buildDir, heic, threadpool });
   const wallSeconds = r.wallMs / 1000;
   const m = r.memory;
   const cpuSecondsPerImage = (m.ownCores * m.seconds) / files.length;

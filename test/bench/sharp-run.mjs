@@ -6,10 +6,15 @@ import { TreeSampler } from './procs.mjs';
 const script = fileURLToPath(new URL('./sharp-yardstick.mjs', import.meta.url));
 
 /**
- * Runs the sharp loop over `files` in a child process with UV_THREADPOOL_SIZE=`threadpool`,
- * sampling its memory like the browser's. Resolves with the child's JSON plus memory.
+ * Runs the sharp loop over `files` with `preset`'s settings (sharp-yardstick.mjs, mapping them
+ * with the server compiled into `buildDir`) in a child process with
+ * UV_THREADPOOL_SIZE=`threadpool`, sampling its memory like the browser's. `heic`: the files
+ * are HEICs, decoded by libheif's heif-convert. Resolves with the child's JSON plus memory.
  */
-export function runSharp(files, { threadpool = 2, timeoutMs = 600_000 } = {}) {
+export function runSharp(
+  files,
+  { preset, buildDir, heic = false, threadpool = 2, timeoutMs = 1_800_000 },
+) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script], {
       env: { ...process.env, UV_THREADPOOL_SIZE: String(threadpool) },
@@ -37,6 +42,6 @@ export function runSharp(files, { threadpool = 2, timeoutMs = 600_000 } = {}) {
         reject(new Error(`sharp loop printed no JSON: ${out}`, { cause: e }));
       }
     });
-    child.stdin.end(JSON.stringify(files));
+    child.stdin.end(JSON.stringify({ files, preset, buildDir, heic }));
   });
 }

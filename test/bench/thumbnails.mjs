@@ -11,6 +11,7 @@
 //   --rounds N          runs per scenario and variant (default 3)
 //   --scenario S        standard, scroll or both (default both)
 //   --port P            the first vite preview port (default 4181; one per variant)
+import { setWorkers } from './browser.mjs';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -72,8 +73,7 @@ async function once(url, dir, scenario) {
     await page.getByLabel('Add files').waitFor({ state: 'attached', timeout: 30_000 });
     await page.evaluate(() => navigator.serviceWorker?.ready);
     await page.locator('#preset-select').selectOption('web-webp-2048');
-    await page.locator('#setting-workers').fill('2');
-    await page.locator('#setting-workers').press('Enter');
+    await setWorkers(page, 2);
     await page.getByLabel('Add folder').setInputFiles(dir);
     await page.waitForFunction(
       (n) =>

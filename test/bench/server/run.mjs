@@ -217,7 +217,14 @@ async function main() {
   for (let r = 1; r <= rounds; r++) {
     sharpRuns.push(
       await step(`sharp loop, round ${r}: ${files.length} files`, () =>
-        sharpRun({ files, label: `sharp, round ${r}`, log, threadpool }),
+        sharpRun({
+          files,
+          preset,
+          buildDir: join(serverRoot, 'build'),
+          label: `sharp, round ${r}`,
+          log,
+          threadpool,
+        }),
       ),
     );
     serverRuns.push(
