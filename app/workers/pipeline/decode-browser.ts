@@ -5,6 +5,7 @@ import { orient, swapsAxes } from './orient.js';
 import { canvasPixels, drawOnCanvas } from './canvas.js';
 import type { Pixels } from '../../../codecs/pixels.js';
 import { crop } from './resize.js';
+import { decodeJpegScaled } from './decode-scaled.js';
 
 /** Formats every engine we target decodes natively (Chromium, Firefox and Safari alike). */
 const browserFormats: ReadonlySet<FormatId> = new Set([
@@ -81,14 +82,21 @@ export async function decodeInBrowser(
     const w = swap ? fullH : fullW;
     const h = swap ? fullW : fullH;
     const scaled = fullW !== upright.width || fullH !== upright.height;
-    const bitmap = scaled
-      ? await createImageBitmap(source ?? blob, {
-          ...base,
-          resizeWidth: w,
-          resizeHeight: h,
-          resizeQuality: 'high',
-        })
-      : (source ?? (await createImageBitmap(blob, base)));
+    // An upright JPEG shrinks while it decodes where the engine can (decode-scaled.ts).
+    const shrunk =
+      scaled && format === 'jpeg' && orientation === 1 && !source
+        ? await decodeJpegScaled(blob, upright, w, h)
+        : null;
+    const bitmap =
+      shrunk ??
+      (scaled
+        ? await createImageBitmap(source ?? blob, {
+            ...base,
+            resizeWidth: w,
+            resizeHeight: h,
+            resizeQuality: 'high',
+          })
+        : (source ?? (await createImageBitmap(blob, base))));
     if (bitmap.width !== w || bitmap.height !== h) {
       if (bitmap !== source) bitmap.close();
       // The header and the decoder disagree, or the engine turned what the probe said it

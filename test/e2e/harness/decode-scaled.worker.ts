@@ -1,0 +1,60 @@
+// Runs the app's scaled JPEG decode (ImageDecoder) against createImageBitmap's, in a real
+// Chromium worker.
+import { decodeJpegScaled } from '../../../app/workers/pipeline/decode-scaled.js';
+import { canvasPixels, drawOnCanvas } from '../../../app/workers/pipeline/canvas.js';
+
+export interface ScaledRequest {
+  /** A JPEG, base64, stored upright. */
+  jpeg: string;
+  width: number;
+  height: number;
+  /** Target sizes to decode to. */
+  targets: { width: number; height: number }[];
+}
+
+export interface ScaledAnswer {
+  /** Per target: null when the path declined, else its size and PSNR against createImageBitmap. */
+  results: ({ width: number; height: number; psnr: number } | null)[];
+}
+
+function psnr(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
+  let se = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (i % 4 === 3) continue;
+    se += (a[i] - b[i]) ** 2;
+    n++;
+  }
+  return se === 0 ? Infinity : 10 * Math.log10((255 * 255 * n) / se);
+}
+
+self.onmessage = async (e: MessageEvent<ScaledRequest>) => {
+  try {
+    const r = e.data;
+    const blob = new Blob([Uint8Array.from(atob(r.jpeg), (c) => c.charCodeAt(0))], {
+      type: 'image/jpeg',
+    });
+    const results: ScaledAnswer['results'] = [];
+    for (const t of r.targets) {
+      const scaled = await decodeJpegScaled(blob, r, t.width, t.height);
+      if (!scaled) {
+        results.push(null);
+        continue;
+      }
+      const reference = await createImageBitmap(blob, {
+        resizeWidth: t.width,
+        resizeHeight: t.height,
+        resizeQuality: 'high',
+      });
+      const size = { width: scaled.width, height: scaled.height };
+      const value = psnr(
+        canvasPixels(drawOnCanvas(scaled)).data,
+        canvasPixels(drawOnCanvas(reference)).data,
+      );
+      results.push({ ...size, psnr: value });
+    }
+    self.postMessage({ results } satisfies ScaledAnswer);
+  } catch (err) {
+    self.postMessage({ error: String(err) });
+  }
+};
