@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { createServer, type ViteDevServer } from 'vite';
-import { repoRoot, sharedFixtures } from './fixture-tree.js';
+import type { ViteDevServer } from 'vite';
+import { harnessServer } from './harness/dev-server.js';
+import { sharedFixtures } from './fixture-tree.js';
 import type { ScaledAnswer, ScaledRequest } from './harness/decode-scaled.worker.js';
 
 // An upright JPEG shrinking by more than 1/8 decodes at libjpeg's M/8 scale through
@@ -13,14 +14,7 @@ const port = 4197;
 let server: ViteDevServer;
 
 test.beforeAll(async () => {
-  server = await createServer({
-    configFile: false,
-    root: repoRoot,
-    logLevel: 'error',
-    optimizeDeps: { noDiscovery: true },
-    server: { port, strictPort: true },
-  });
-  await server.listen();
+  server = await harnessServer(port);
 });
 
 test.afterAll(async () => {
@@ -30,7 +24,7 @@ test.afterAll(async () => {
 test('a JPEG decodes straight to a smaller size, as createImageBitmap would scale it', async ({
   page,
 }) => {
-  await page.goto(`http://localhost:${port}/test/e2e/harness/decode-scaled.html`);
+  await page.goto(`http://localhost:${port}/test/e2e/harness/index.html?worker=decode-scaled`);
   const request: ScaledRequest = {
     jpeg: readFileSync(join(sharedFixtures, 'exif-orientation/Landscape_1.jpg')).toString('base64'),
     width: 1800,

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { createServer, type ViteDevServer } from 'vite';
-import { repoRoot, sharedFixtures } from './fixture-tree.js';
+import type { ViteDevServer } from 'vite';
+import { harnessServer } from './harness/dev-server.js';
+import { sharedFixtures } from './fixture-tree.js';
 import type { HarnessAnswer, HarnessRequest } from './harness/webp-canvas.worker.js';
 
 // The app hands WebP encoding to Chromium's canvas encoder when it writes exactly what
@@ -13,15 +14,7 @@ const port = 4195;
 let server: ViteDevServer;
 
 test.beforeAll(async () => {
-  server = await createServer({
-    configFile: false,
-    root: repoRoot,
-    logLevel: 'error',
-    // jSquash finds its .wasm beside its JS; pre-bundling would move the JS away.
-    optimizeDeps: { noDiscovery: true, exclude: ['@jsquash/webp'] },
-    server: { port, strictPort: true },
-  });
-  await server.listen();
+  server = await harnessServer(port, ['@jsquash/webp']);
 });
 
 test.afterAll(async () => {
@@ -31,7 +24,7 @@ test.afterAll(async () => {
 test("Chromium's canvas encoder is used at effort 3 and writes jSquash's bytes", async ({
   page,
 }) => {
-  await page.goto(`http://localhost:${port}/test/e2e/harness/webp-canvas.html`);
+  await page.goto(`http://localhost:${port}/test/e2e/harness/index.html?worker=webp-canvas`);
   const jpeg = (name: string) =>
     readFileSync(join(sharedFixtures, `exif-orientation/${name}.jpg`)).toString('base64');
   const opts = (quality: number, effort = 3, lossless = false) => ({ quality, effort, lossless });
