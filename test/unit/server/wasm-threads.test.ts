@@ -48,12 +48,13 @@ describe('HEIC off the main thread', () => {
     const stats = server.ctx.wasm.pool.stats();
     expect(stats.done).toBe(1);
     expect(stats.threadIds).not.toContain(threadId);
-    // Far below the decode's own time: the loop only waited for other work, never for it.
-    // Relative to the in-thread decode measured just before, so a loaded machine (the rest
-    // of the suite runs alongside) slows both sides of the comparison alike.
+    // The thread ids above prove where the decode ran; this proves the loop never stalled as
+    // long as the decode takes. Relative to the in-thread decode measured just before, so a
+    // loaded machine slows both sides alike; with the rest of the suite alongside on 2 cores
+    // the loop has waited 0.69× of it for the CPU alone (a CI run), so the bound is 0.9×.
     const maxDelayMs = delay.max / 1e6;
     expect(maxDelayMs, `in-thread decode took ${inThreadMs.toFixed(0)} ms`).toBeLessThan(
-      inThreadMs / 2,
+      inThreadMs * 0.9,
     );
   });
 
