@@ -1,4 +1,6 @@
-import { crc32 } from '../shared/crc32.js';
+import { concatBytes } from '../shared/headers/bytes.js';
+import { pngSignature } from '../shared/sniff.js';
+import { pngChunk } from '../shared/structure/png.js';
 import type { Pixels } from './pixels.js';
 
 /**
@@ -24,10 +26,13 @@ export async function encodeFilteredPng(
   view.setUint32(4, height);
   ihdr[8] = 8; // bits per sample
   ihdr[9] = colourType; // compression, filter method and interlace stay 0
-  return concat([signature, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND')]);
+  return concatBytes([
+    pngSignature,
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', idat),
+    pngChunk('IEND'),
+  ]);
 }
-
-const signature = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** PNG colour types: 0 grey, 2 RGB, 4 grey + alpha, 6 RGBA. */
 function layout(rgba: Uint8ClampedArray): { colourType: 0 | 2 | 4 | 6; channels: number } {
@@ -126,27 +131,6 @@ export function filterRows(
                 : paeth(a, b, i >= bpp ? up[i - bpp] : 0);
       out[at + 1 + i] = (x - predicted) & 0xff;
     }
-  }
-  return out;
-}
-
-function chunk(type: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  // The CRC covers the type and the data.
-  view.setUint32(8 + data.length, crc32(out, 4, 8 + data.length));
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
   }
   return out;
 }

@@ -20,7 +20,8 @@ export interface ImageInfo {
 
 const avifBrands = ['avif', 'avis'];
 const heicBrands = ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1'];
-const pngSignature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** The 8 bytes every PNG starts with. */
+export const pngSignature: readonly number[] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const jxlContainer = [0, 0, 0, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a];
 // BITMAPCOREHEADER, OS/2 2.x (16 and 64), BITMAPINFOHEADER and its V2..V5 successors.
 const bmpHeaderSizes = [12, 16, 40, 52, 56, 64, 108, 124];

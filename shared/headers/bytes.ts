@@ -46,3 +46,14 @@ export function ascii(b: Uint8Array, o: number, n: number): string {
 export function dimension(n: number): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
+
+/** `parts` one after another in one new array (a writer's counterpart to the readers above). */
+export function concatBytes(parts: readonly (Uint8Array | readonly number[])[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

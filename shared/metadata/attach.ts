@@ -1,4 +1,5 @@
-import { crc32 } from '../crc32.js';
+import { concatBytes } from '../headers/bytes.js';
+import { pngChunk } from '../structure/png.js';
 import type { OutputFormatId } from '../formats/index.js';
 import { isWebp, riffChunks, webpFile, type Chunk } from './riff.js';
 
@@ -13,17 +14,6 @@ function ascii(s: string): number[] {
   return Array.from(s, (c) => c.charCodeAt(0));
 }
 
-function concat(parts: (Uint8Array | number[])[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-const be32 = (v: number) => [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
 const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const le24 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff];
 
@@ -38,7 +28,7 @@ function jpegWithExif(out: Uint8Array, exif: Uint8Array): Uint8Array {
   }
   if (at > out.length) return out;
   const segment = [0xff, 0xe1, length >> 8, length & 0xff, ...ascii('Exif\0\0')];
-  return concat([out.subarray(0, at), segment, exif, out.subarray(at)]);
+  return concatBytes([out.subarray(0, at), segment, exif, out.subarray(at)]);
 }
 
 function pngWithExif(out: Uint8Array, exif: Uint8Array): Uint8Array {
@@ -48,10 +38,7 @@ function pngWithExif(out: Uint8Array, exif: Uint8Array): Uint8Array {
     o += 12 + (out[o] * 0x1000000 + ((out[o + 1] << 16) | (out[o + 2] << 8) | out[o + 3]));
   }
   if (o + 12 > out.length) return out;
-  const chunk = concat([be32(exif.length), ascii('eXIf'), exif, [0, 0, 0, 0]]);
-  const crc = crc32(chunk, 4, chunk.length - 4);
-  chunk.set(be32(crc), chunk.length - 4);
-  return concat([out.subarray(0, o), chunk, out.subarray(o)]);
+  return concatBytes([out.subarray(0, o), pngChunk('eXIf', exif), out.subarray(o)]);
 }
 
 /** A VP8X header for a simple (VP8 or VP8L) file, read from its bitstream header. */
@@ -105,7 +92,7 @@ function webpWithExif(out: Uint8Array, exif: Uint8Array): Uint8Array {
   const xmp = body.findIndex((c) => c.type === 'XMP ');
   const split = xmp < 0 ? body.length : xmp;
   const pad = exif.length & 1 ? [0] : [];
-  const exifChunk = concat([ascii('EXIF'), le32(exif.length), exif, pad]);
+  const exifChunk = concatBytes([ascii('EXIF'), le32(exif.length), exif, pad]);
   const pieces = (cs: Chunk[]) => cs.map((c) => out.subarray(c.start, c.end));
   return webpFile([
     header,

@@ -1,5 +1,5 @@
 import { boxes, readIpma, type Association, type Box } from '../../../shared/headers/bmff.js';
-import { ascii, be16, be32 } from '../../../shared/headers/bytes.js';
+import { ascii, be16, be32, concatBytes } from '../../../shared/headers/bytes.js';
 
 // libavif's strict mode (the default; jSquash's decoder sets nothing else) refuses three things
 // (avif.h, avifStrictFlag):
@@ -121,7 +121,7 @@ export function repairAvifContainer(b: Uint8Array): Uint8Array | null {
     items.map((it) => it.data),
   );
   if (mdatStart + mdat.length > 0xffffffff) return null;
-  return concat([b.subarray(ftyp.start, ftyp.end), newMeta, mdat]);
+  return concatBytes([b.subarray(ftyp.start, ftyp.end), newMeta, mdat]);
 }
 
 /** True when the box's declared size fits in the buffer (boxes() clips it otherwise). */
@@ -193,7 +193,7 @@ function itemData(b: Uint8Array, iloc: Box, idat: Box | undefined): Map<number, 
       if (end > source.to) return null;
       parts.push(b.subarray(start, end));
     }
-    out.set(id, concat(parts));
+    out.set(id, concatBytes(parts));
   }
   return out;
 }
@@ -261,20 +261,10 @@ function u32(n: number): number[] {
 function box(type: string, parts: Uint8Array[]): Uint8Array {
   const size = 8 + parts.reduce((n, p) => n + p.length, 0);
   const header = Uint8Array.from([...u32(size), ...Array.from(type, (c) => c.charCodeAt(0))]);
-  return concat([header, ...parts]);
+  return concatBytes([header, ...parts]);
 }
 
 /** A full box: `versionAndFlags` is version << 24 | flags. */
 function fullBox(type: string, versionAndFlags: number, parts: Uint8Array[]): Uint8Array {
   return box(type, [Uint8Array.from(u32(versionAndFlags)), ...parts]);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

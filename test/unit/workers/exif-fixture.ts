@@ -1,6 +1,8 @@
 // A hand-built EXIF block with everything metadata handling must get right: an orientation,
 // an Exif IFD with out-of-line values, a GPS IFD with out-of-line coordinates and a thumbnail.
 
+import { concatBytes } from '../../../shared/headers/bytes.js';
+
 /** The GPS latitude as stored: three RATIONALs with numerators that appear nowhere else. */
 export const latitudeRationals = [0x5a5a0051, 1, 0x5a5a0030, 1, 0x5a5a2612, 100];
 export const thumbnailBytes = new TextEncoder().encode('THUMBNAIL-SECRET');
@@ -113,13 +115,7 @@ export function jpegWithExif(jpeg: Uint8Array, tiff: Uint8Array): Uint8Array {
     o = end;
   }
   parts.push(jpeg.subarray(o));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 export interface Tag {
