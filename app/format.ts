@@ -1,6 +1,5 @@
-import { outputFormats, type OutputSettings } from '../shared/formats/index.js';
+import { outputAs, outputFormats, type OutputSettings } from '../shared/formats/index.js';
 import { outputsToTry } from '../shared/target/encode-to-target.js';
-import { ladderOutput } from '../shared/ladder/index.js';
 import type { ConversionSettings } from '../shared/presets/index.js';
 
 /** '1.2 MB' — decimal units, as file managers show them. */
@@ -64,7 +63,7 @@ export function describeSettings(s: ConversionSettings): string {
   };
   const outputs = outputsToTry(s);
   const what = s.ladder
-    ? `${andList(s.ladder.formats.map((f) => each(ladderOutput(s, f))))}, each ${andList(s.ladder.widths.map(String))} px wide`
+    ? `${andList(s.ladder.formats.map((f) => each(outputAs(s.output, f))))}, each ${andList(s.ladder.widths.map(String))} px wide`
     : outputs.length === 1
       ? each(outputs[0])
       : `the smallest of ${andList(outputs.map(each))}`;

@@ -365,11 +365,7 @@ export class Runner {
           result.ladder &&
           placeLadder(
             cur.outputPath ?? cur.path,
-            result.ladder.map(({ bytes, ...facts }) => ({
-              ...facts,
-              size: bytes.byteLength,
-              path: '',
-            })),
+            result.ladder.map(({ bytes, ...facts }) => ({ ...facts, size: bytes.byteLength })),
             settings.ladder!,
             batch.preset.name,
           ),

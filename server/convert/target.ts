@@ -114,6 +114,7 @@ async function flattened(raw: Raw, background: string): Promise<Raw> {
   const data = await asPipeline(raw).flatten({ background }).raw().toBuffer();
   return { data, width: raw.width, height: raw.height, channels: 3 };
 }
+
 /** RGBA, as the metric reads pixels. */
 function rgba(raw: Raw): Pixels {
   const { width, height } = raw;

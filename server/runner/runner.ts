@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { filesPerInput, ladderPath } from '../../shared/ladder/index.js';
+import { filesPerInput, placeLadder } from '../../shared/ladder/index.js';
 import { resolveSettings } from '../../shared/presets/index.js';
 import type { Lifecycle } from '../batches/lifecycle.js';
 import type { Config } from '../config.js';
@@ -156,14 +156,15 @@ export class Runner {
       }
       return;
     }
-    const options = settings.ladder;
     const ladder =
-      options &&
-      result.ladder?.map(({ data, ...made }) => ({
-        ...made,
-        size: data.length,
-        path: ladderPath(item.outputPath, made, options.template, batch.preset.name),
-      }));
+      settings.ladder &&
+      result.ladder &&
+      placeLadder(
+        item.outputPath,
+        result.ladder.map(({ data, ...made }) => ({ ...made, size: data.length })),
+        settings.ladder,
+        batch.preset.name,
+      );
     const recorded = lifecycle.done(job.batchId, job.itemId, attempt, {
       outputFormat: result.format,
       // A ladder's files have their own names; its planned path is what they are named from.

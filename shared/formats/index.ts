@@ -44,3 +44,13 @@ export const outputFormatIds = Object.keys(outputFormats) as OutputFormatId[];
 export function isOutputFormat(id: unknown): id is OutputFormatId {
   return typeof id === 'string' && id in outputFormats;
 }
+
+/**
+ * The output settings for `format` beside `own`: `own` itself for its format, else that
+ * format's default options (one quality number does not mean the same look in two formats).
+ * What "also try" and a ladder's formats encode with.
+ */
+export function outputAs(own: OutputSettings, format: OutputFormatId): OutputSettings {
+  if (format === own.format) return own;
+  return { format, options: { ...outputFormats[format].defaults } } as OutputSettings;
+}

@@ -41,10 +41,10 @@ export function ladderSidecarPath(planned: string, ext: 'json' | 'html'): string
   return replaceExtension(planned, ext);
 }
 
-/** A ladder's files placed next to `planned` (again, when the input's place changes). */
+/** A ladder's files placed next to `planned` (as made, or again when the input's place changes). */
 export function placeLadder(
   planned: string,
-  outputs: readonly LadderOutput[],
+  outputs: readonly Omit<LadderOutput, 'path'>[],
   ladder: Pick<LadderOptions, 'template'>,
   presetName: string,
 ): LadderOutput[] {

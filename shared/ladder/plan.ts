@@ -1,4 +1,4 @@
-import { outputFormats, type OutputFormatId, type OutputSettings } from '../formats/index.js';
+import { outputAs, type OutputFormatId } from '../formats/index.js';
 import type { ConversionSettings } from '../presets/index.js';
 import { planResize } from '../resize-plan.js';
 import type { LadderOptions } from './schema.js';
@@ -31,12 +31,6 @@ export function ladderSizes(width: number, height: number, widths: readonly numb
   return [...sizes.values()];
 }
 
-/** The output settings for one of a ladder's formats: the preset's own options for its format. */
-export function ladderOutput(settings: ConversionSettings, format: OutputFormatId): OutputSettings {
-  if (format === settings.output.format) return settings.output;
-  return { format, options: { ...outputFormats[format].defaults } } as OutputSettings;
-}
-
 /**
  * The settings one file of a ladder encodes with: one format, nothing else to try, and never
  * the original kept (a ladder's files are all new sizes).
@@ -48,7 +42,7 @@ export function rungSettings(
   const { ladder: _ladder, alsoTry: _alsoTry, ...rest } = settings;
   return {
     ...rest,
-    output: ladderOutput(settings, format),
+    output: outputAs(settings.output, format),
     ...(settings.target && { target: { ...settings.target, keepOriginal: false } }),
   };
 }

@@ -1,4 +1,4 @@
-import { outputFormats, type OutputSettings } from '../formats/index.js';
+import { outputAs, outputFormats, type OutputSettings } from '../formats/index.js';
 import type { ConversionSettings } from '../presets/index.js';
 import { searchQuality, type Goal, type Probe } from './search.js';
 import { levelScores } from './levels.js';
@@ -257,18 +257,10 @@ export function targetReport(r: TargetResult): TargetReport {
   return { quality, attempts: r.attempts, score: r.score, scale: r.scale, trials: r.trials };
 }
 
-/**
- * The outputs a conversion tries: the settings' own, then each other allowed format with its
- * format's default options (one quality scale per format would not mean the same look).
- */
+/** The outputs a conversion tries: the settings' own, then each other allowed format (outputAs). */
 export function outputsToTry(settings: ConversionSettings): OutputSettings[] {
   const others = (settings.alsoTry ?? []).filter((f) => f !== settings.output.format);
-  return [
-    settings.output,
-    ...others.map(
-      (f) => ({ format: f, options: { ...outputFormats[f].defaults } }) as OutputSettings,
-    ),
-  ];
+  return [settings.output, ...others.map((f) => outputAs(settings.output, f))];
 }
 
 /** The request a conversion's settings make, with the side's memory of recent answers. */
