@@ -3,10 +3,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ssimulacra, ssimulacraAgainst } from '../../../codecs/metrics/ssimulacra.js';
 import type { Pixels } from '../../../codecs/pixels.js';
+import { rgbaOf } from '../sharp-pixels.js';
 
 // Every expected score here comes from running Debian's ssimulacra_main (libjxl 0.7.0,
 // package libjxl-devtools; npm test installs it through scripts/test-all.mjs) on the same
@@ -38,15 +39,8 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const toPixels = ({ data, info }: { data: Buffer; info: OutputInfo }): Pixels => ({
-  data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
-  width: info.width,
-  height: info.height,
-});
-
 /** RGBA pixels of anything sharp reads (16-bit PNGs come out 8-bit). */
-const decode = async (input: Sharp): Promise<Pixels> =>
-  toPixels(await input.ensureAlpha().raw().toBuffer({ resolveWithObject: true }));
+const decode = rgbaOf;
 
 const raw = (p: Pixels) =>
   sharp(Buffer.from(p.data.buffer, p.data.byteOffset, p.data.length), {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Pixels } from '../../../codecs/pixels.js';
 import { convertImage } from '../../../server/convert/index.js';
 import { configureSharp } from '../../../server/convert/sharp-setup.js';
 import { WasmPool } from '../../../server/convert/wasm-pool.js';
@@ -9,6 +8,7 @@ import { outputFormats, type OutputSettings } from '../../../shared/formats/inde
 import type { LadderOptions } from '../../../shared/ladder/index.js';
 import { limits } from '../../../shared/limits.js';
 import { targetDefaults } from '../../../shared/target/schema.js';
+import { rgbaOf } from '../sharp-pixels.js';
 import { meanAbsDiff, settings, thumbnail } from '../workers/images.js';
 import { fixture } from './helpers.js';
 
@@ -25,16 +25,8 @@ const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('h
 
 /** The file as sharp reads it back: format, size and RGBA pixels. */
 async function decoded(data: Uint8Array) {
-  const { data: px, info } = await sharp(data)
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const pixels = await rgbaOf(sharp(data));
   const meta = await sharp(data).metadata();
-  const pixels: Pixels = {
-    data: new Uint8ClampedArray(px.buffer, px.byteOffset, px.length),
-    width: info.width,
-    height: info.height,
-  };
   return { format: meta.format, width: meta.width, height: meta.height, pixels };
 }
 

@@ -3,21 +3,12 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { encodeFilteredPng, filterRows } from '../../../codecs/png-filtered.js';
 import type { Pixels } from '../../../codecs/pixels.js';
+import { rgbaOf } from '../sharp-pixels.js';
 import { fixture } from './setup-codecs.js';
 
 /** A fixture's upright pixels as RGBA, as the workers hold them. */
-async function rgba(name: string): Promise<Pixels> {
-  const { data, info } = await sharp(new Uint8Array(fixture(name)))
-    .rotate()
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
-    width: info.width,
-    height: info.height,
-  };
-}
+const rgba = (name: string): Promise<Pixels> =>
+  rgbaOf(sharp(new Uint8Array(fixture(name))).rotate());
 
 /** The platform's zlib behind CompressionStream, as the browser's workers use it. */
 async function platformDeflate(raw: Uint8Array): Promise<Uint8Array> {
