@@ -1,4 +1,5 @@
 import { crc32 } from '../crc32.js';
+import { be32 } from '../headers/bytes.js';
 import { hasPngSignature } from '../sniff.js';
 
 // Squoosh's PNG decoder skips chunk CRCs and reports every failure as "`unwrap_throw`
@@ -12,10 +13,6 @@ const allowedDepths: Record<number, readonly number[]> = {
   4: [8, 16],
   6: [8, 16],
 };
-
-function be32(b: Uint8Array, o: number): number {
-  return b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
-}
 
 /** One chunk as the walk below reads it: length, type, data, and the CRC of type and data. */
 export function pngChunk(type: string, data: Uint8Array | readonly number[] = []): Uint8Array {
