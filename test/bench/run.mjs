@@ -120,8 +120,9 @@ async function main() {
     `inputs: ${files.length} ${heic ? 'HEICs' : 'JPEGs'} of 12 MP, ${inputMiB.toFixed(0)} MiB ` +
       (inputs.cached ? '(cached)' : `(made in ${inputs.manifest.madeInSeconds} s)`),
   );
-  // The browser adds a folder: the first `count` inputs, hard-linked.
-  const dirN = join(outDir, `inputs-${heic ? 'heic-' : ''}${count}`);
+  // The browser adds a folder: the first `count` inputs, hard-linked (never the inputs' own
+  // folder, which linkTree would empty first).
+  const dirN = join(outDir, `folder-${heic ? 'heic-' : ''}${count}`);
   linkTree(files, dirN, 1);
   const dir1000 = join(outDir, 'inputs-1000');
   const with1000 = !opts.quick && !heic && count === 100 && presets.length === 1;

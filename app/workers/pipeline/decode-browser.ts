@@ -78,15 +78,17 @@ export async function decodeInBrowser(
     // The whole upright image at the scale that brings the crop to the target size…
     const fullW = Math.max(1, Math.round(upright.width * sx));
     const fullH = Math.max(1, Math.round(upright.height * sy));
-    // …and as the engine hands it over, still turned by `left`.
-    const w = swap ? fullH : fullW;
-    const h = swap ? fullW : fullH;
     const scaled = fullW !== upright.width || fullH !== upright.height;
-    // An upright JPEG shrinks while it decodes where the engine can (decode-scaled.ts).
+    // A JPEG shrinks while it decodes where the engine can, and comes back upright
+    // (decode-scaled.ts).
     const shrunk =
-      scaled && format === 'jpeg' && orientation === 1 && !source
-        ? await decodeJpegScaled(blob, upright, w, h)
+      scaled && format === 'jpeg' && !source
+        ? await decodeJpegScaled(blob, upright, fullW, fullH)
         : null;
+    // What is still to turn, and the size the bitmap must have before that.
+    const turn = shrunk ? 1 : left;
+    const w = swapsAxes(turn) ? fullH : fullW;
+    const h = swapsAxes(turn) ? fullW : fullH;
     const bitmap =
       shrunk ??
       (scaled
@@ -106,10 +108,10 @@ export async function decodeInBrowser(
       );
     }
     if (bitmap === source) source = undefined; // handed on: not closed below
-    if (left === 1 && !p.crop) {
+    if (turn === 1 && !p.crop) {
       return { image: bitmap, width: upright.width, height: upright.height };
     }
-    let pixels = orient(canvasPixels(drawOnCanvas(bitmap)), left);
+    let pixels = orient(canvasPixels(drawOnCanvas(bitmap)), turn);
     if (p.crop) {
       const at = { x: Math.round(region.x * sx), y: Math.round(region.y * sy) };
       pixels = crop(pixels, { ...at, width: p.width, height: p.height });

@@ -4,17 +4,22 @@ import { decodeJpegScaled } from '../../../app/workers/pipeline/decode-scaled.js
 import { canvasPixels, drawOnCanvas } from '../../../app/workers/pipeline/canvas.js';
 
 export interface ScaledRequest {
-  /** A JPEG, base64, stored upright. */
-  jpeg: string;
+  /** JPEGs, base64, all of this upright size (whatever their EXIF orientation). */
+  jpegs: string[];
   width: number;
   height: number;
   /** Target sizes to decode to. */
   targets: { width: number; height: number }[];
 }
 
+type Result = { width: number; height: number; psnr: number } | null;
+
 export interface ScaledAnswer {
-  /** Per target: null when the path declined, else its size and PSNR against createImageBitmap. */
-  results: ({ width: number; height: number; psnr: number } | null)[];
+  /**
+   * Per JPEG, per target: null when the path declined, else its size and PSNR against
+   * createImageBitmap's upright decode.
+   */
+  results: Result[][];
 }
 
 function psnr(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
@@ -31,30 +36,39 @@ function psnr(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
 self.onmessage = async (e: MessageEvent<ScaledRequest>) => {
   try {
     const r = e.data;
-    const blob = new Blob([Uint8Array.from(atob(r.jpeg), (c) => c.charCodeAt(0))], {
-      type: 'image/jpeg',
-    });
-    const results: ScaledAnswer['results'] = [];
-    for (const t of r.targets) {
-      const scaled = await decodeJpegScaled(blob, r, t.width, t.height);
-      if (!scaled) {
-        results.push(null);
-        continue;
-      }
-      const reference = await createImageBitmap(blob, {
-        resizeWidth: t.width,
-        resizeHeight: t.height,
-        resizeQuality: 'high',
+    const answer: ScaledAnswer = { results: [] };
+    for (const jpeg of r.jpegs) {
+      const blob = new Blob([Uint8Array.from(atob(jpeg), (c) => c.charCodeAt(0))], {
+        type: 'image/jpeg',
       });
-      const size = { width: scaled.width, height: scaled.height };
-      const value = psnr(
-        canvasPixels(drawOnCanvas(scaled)).data,
-        canvasPixels(drawOnCanvas(reference)).data,
-      );
-      results.push({ ...size, psnr: value });
+      answer.results.push(await decodeAll(blob, r));
     }
-    self.postMessage({ results } satisfies ScaledAnswer);
+    self.postMessage(answer);
   } catch (err) {
     self.postMessage({ error: String(err) });
   }
 };
+
+async function decodeAll(blob: Blob, r: ScaledRequest): Promise<Result[]> {
+  const results: Result[] = [];
+  for (const t of r.targets) {
+    const scaled = await decodeJpegScaled(blob, r, t.width, t.height);
+    if (!scaled) {
+      results.push(null);
+      continue;
+    }
+    const reference = await createImageBitmap(blob, {
+      imageOrientation: 'from-image',
+      resizeWidth: t.width,
+      resizeHeight: t.height,
+      resizeQuality: 'high',
+    });
+    const size = { width: scaled.width, height: scaled.height };
+    const value = psnr(
+      canvasPixels(drawOnCanvas(scaled)).data,
+      canvasPixels(drawOnCanvas(reference)).data,
+    );
+    results.push({ ...size, psnr: value });
+  }
+  return results;
+}
