@@ -34,7 +34,9 @@ function turned(bitmap: ImageBitmap): boolean {
 }
 
 async function measure(mime: string, base64: string): Promise<boolean> {
-  return turned(await createImageBitmap(sampleBlob(mime, base64), { imageOrientation: 'from-image' }));
+  return turned(
+    await createImageBitmap(sampleBlob(mime, base64), { imageOrientation: 'from-image' }),
+  );
 }
 
 /**
