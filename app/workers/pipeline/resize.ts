@@ -2,6 +2,7 @@ import resize, { initResize } from '@jsquash/resize';
 import type { ResizeMethod } from '../../../shared/presets/index.js';
 import type { ResizePlan } from '../../../shared/resize-plan.js';
 import { ownBuffer, type Pixels } from '../../../codecs/pixels.js';
+import { canvasPixels, drawOnCanvas } from './canvas.js';
 
 /** Instantiates the Squoosh resize wasm now (squoosh_resize_bg.wasm); browsers may skip this. */
 export async function init(module?: WebAssembly.Module): Promise<void> {
@@ -24,8 +25,11 @@ export function crop(image: Pixels, rect: NonNullable<ResizePlan['crop']>): Pixe
 }
 
 /**
- * Crops then scales as planned, with the wasm resizer. 'auto' means Lanczos3 here: the
- * browser's own scaler is only used on the createImageBitmap path (decode-browser.ts).
+ * Crops then scales as planned. 'auto' is the browser's own scaler where there is one, as on
+ * the createImageBitmap path (decode-browser.ts): for pixels a wasm decoder made (HEIC, TIFF,
+ * JPEG XL…) it takes ~60 ms where the wasm Lanczos3 takes ~650 from 12 MP to 1600 px
+ * (docs/BENCHMARKS.md). Elsewhere (Node) 'auto' is Lanczos3, and a named filter always is
+ * the wasm resizer's.
  */
 export async function applyPlan(
   image: Pixels,
@@ -34,6 +38,9 @@ export async function applyPlan(
 ): Promise<Pixels> {
   const cropped = plan.crop ? crop(image, plan.crop) : image;
   if (cropped.width === plan.width && cropped.height === plan.height) return cropped;
+  if (method === 'auto' && hasBrowserScaler()) {
+    return browserScale(cropped, plan.width, plan.height);
+  }
   // jSquash reads `new Uint8Array(data.buffer)`, so the pixels must own their buffer.
   const out = await resize(ownBuffer(cropped) as ImageData, {
     width: plan.width,
@@ -47,4 +54,22 @@ export async function applyPlan(
     linearRGB: true,
   });
   return { data: out.data, width: out.width, height: out.height };
+}
+
+function hasBrowserScaler(): boolean {
+  return (
+    typeof createImageBitmap === 'function' &&
+    typeof OffscreenCanvas === 'function' &&
+    typeof ImageData === 'function'
+  );
+}
+
+async function browserScale(image: Pixels, width: number, height: number): Promise<Pixels> {
+  const data = ownBuffer(image).data as Uint8ClampedArray<ArrayBuffer>;
+  const bitmap = await createImageBitmap(new ImageData(data, image.width, image.height), {
+    resizeWidth: width,
+    resizeHeight: height,
+    resizeQuality: 'high',
+  });
+  return canvasPixels(drawOnCanvas(bitmap));
 }
