@@ -18,7 +18,13 @@ export const builtInPresets: readonly Preset[] = [
     id: 'email-jpeg-1600',
     name: 'Email — JPEG, 1600 px',
     builtIn: true,
-    output: { format: 'jpeg', options: { ...outputFormats.jpeg.defaults, quality: 72 } },
+    output: {
+      format: 'jpeg',
+      // Baseline: a mail client shows an attachment once it has all of it, so progressive
+      // scans buy nothing here, while MozJPEG's search for them (which Squoosh's build cannot
+      // turn off) doubles the wasm encode for ~1.7 % fewer bytes (docs/BENCHMARKS.md).
+      options: { ...outputFormats.jpeg.defaults, quality: 72, progressive: false },
+    },
     resize: longEdge(1600),
     metadata: 'strip',
     background: '#ffffff',
