@@ -4,14 +4,12 @@ import { stripWebp } from '../../../shared/metadata/strip-webp.js';
 import { drawOnCanvas } from '../pipeline/canvas.js';
 import { encode as encodeWasm } from './webp.js';
 
-// Chromium's canvas encoder is libwebp at method 3, compiled natively: for opaque images it
-// writes the very VP8 bytes jSquash writes at effort 3, in 0.77× the time (docs/BENCHMARKS.md).
-// It takes no other options, tags its files with an sRGB profile, codes alpha differently and
-// turns lossless at quality 100. So it is used only where this engine is seen to match jSquash
-// byte for byte: checked once per quality, in each worker, on a small test card.
-
-/** The only libwebp method a canvas encodes with (Chromium, measured). */
-const canvasEffort = 3;
+// A canvas's WebP encoder is libwebp compiled natively, at one method the engine chose:
+// Chromium's writes for opaque images the very VP8 bytes jSquash writes at effort 3, in 0.77×
+// the time, and Firefox's those of effort 4 (docs/BENCHMARKS.md). It takes no other options,
+// tags its files with an sRGB profile, codes alpha differently and turns lossless at quality
+// 100. So it is used only where this engine is seen to match jSquash byte for byte at the
+// asked quality and effort: checked once per pair, in each worker, on a small test card.
 
 /**
  * Where the browser's encoder may take over from jSquash: nowhere; from a 2D canvas the image
@@ -20,23 +18,23 @@ const canvasEffort = 3;
  */
 export type CanvasRoute = 'none' | 'drawn' | 'bitmap';
 
-const verdicts = new Map<number, Promise<CanvasRoute>>();
+const verdicts = new Map<string, Promise<CanvasRoute>>();
 
 /** Whether, and how, `encodeOnCanvas` may stand in for jSquash with these options. */
 export function canvasRoute(options: WebpOptions): Promise<CanvasRoute> {
   if (
     options.lossless ||
-    options.effort !== canvasEffort ||
     options.quality >= 100 ||
     typeof OffscreenCanvas !== 'function' ||
     typeof OffscreenCanvas.prototype.convertToBlob !== 'function'
   ) {
     return Promise.resolve('none');
   }
-  let verdict = verdicts.get(options.quality);
+  const key = `${options.quality}/${options.effort}`;
+  let verdict = verdicts.get(key);
   if (!verdict) {
     verdict = check(options).catch(() => 'none' as const);
-    verdicts.set(options.quality, verdict);
+    verdicts.set(key, verdict);
   }
   return verdict;
 }

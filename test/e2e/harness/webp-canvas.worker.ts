@@ -1,4 +1,4 @@
-// Runs the app's canvas WebP encoder and jSquash side by side, in a real Chromium worker.
+// Runs the app's canvas WebP encoder and jSquash side by side, in a real browser worker.
 import {
   bitmapCanvas,
   canvasRoute,
