@@ -43,9 +43,9 @@ test('a JPEG decodes straight to a smaller size, as createImageBitmap would scal
   expect(half!.psnr).toBeGreaterThan(38);
 });
 
-test('a turned or flipped JPEG comes back upright from the scaled decode', async ({ page }) => {
+test('a turned or flipped JPEG decodes scaled and turns upright', async ({ page }) => {
   // Landscape_2..8 hold one picture stored in the seven other orientations; upright, each is
-  // 1800 × 1200. A frame left as stored would come back 267 × 400, or mirrored (low PSNR).
+  // 1800 × 1200. Pixels turned wrongly would come back 267 × 400, or mirrored (low PSNR).
   const orientations = [2, 3, 4, 5, 6, 7, 8];
   const answer = await decode(page, {
     jpegs: orientations.map(landscape),
@@ -59,9 +59,9 @@ test('a turned or flipped JPEG comes back upright from the scaled decode', async
   });
 });
 
-function landscape(orientation: number): string {
+function landscape(orientation: number): ScaledRequest['jpegs'][number] {
   const file = join(sharedFixtures, `exif-orientation/Landscape_${orientation}.jpg`);
-  return readFileSync(file).toString('base64');
+  return { jpeg: readFileSync(file).toString('base64'), orientation };
 }
 
 async function decode(page: Page, request: ScaledRequest): Promise<ScaledAnswer> {

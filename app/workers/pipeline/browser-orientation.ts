@@ -22,21 +22,14 @@ const samples: Partial<Record<FormatId, [mime: string, base64: string]>> = {
 
 const measured = new Map<FormatId, Promise<boolean>>();
 
-function sampleBlob(mime: string, base64: string): Blob {
-  return new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: mime });
-}
-
-/** Whether the bitmap is the 2 × 1 sample turned by its orientation 6; it is closed. */
-function turned(bitmap: ImageBitmap): boolean {
-  const result = bitmap.width === 1 && bitmap.height === 2;
-  bitmap.close();
-  return result;
-}
-
 async function measure(mime: string, base64: string): Promise<boolean> {
-  return turned(
-    await createImageBitmap(sampleBlob(mime, base64), { imageOrientation: 'from-image' }),
-  );
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const bitmap = await createImageBitmap(new Blob([bytes], { type: mime }), {
+    imageOrientation: 'from-image',
+  });
+  const turned = bitmap.width === 1 && bitmap.height === 2;
+  bitmap.close();
+  return turned;
 }
 
 /**
@@ -53,29 +46,4 @@ export function browserOrients(format: FormatId): Promise<boolean> {
     measured.set(format, result);
   }
   return result;
-}
-
-let framesMeasured: Promise<boolean> | undefined;
-
-/**
- * Whether createImageBitmap turns a WebCodecs ImageDecoder frame by the `rotation` and `flip`
- * the decoder read from EXIF (measured so in Chromium 156; the spec leaves bitmaps from
- * rotated frames open). Measured with the JPEG sample; false where there is no ImageDecoder.
- */
-export function framesTurn(): Promise<boolean> {
-  framesMeasured ??= (async () => {
-    const [mime, base64] = samples.jpeg!;
-    const decoder = new ImageDecoder({ data: sampleBlob(mime, base64).stream(), type: mime });
-    try {
-      const frame = (await decoder.decode()).image;
-      try {
-        return turned(await createImageBitmap(frame));
-      } finally {
-        frame.close();
-      }
-    } finally {
-      decoder.close();
-    }
-  })().catch(() => false);
-  return framesMeasured;
 }

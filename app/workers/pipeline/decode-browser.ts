@@ -79,18 +79,17 @@ export async function decodeInBrowser(
     const fullW = Math.max(1, Math.round(upright.width * sx));
     const fullH = Math.max(1, Math.round(upright.height * sy));
     const scaled = fullW !== upright.width || fullH !== upright.height;
-    // A JPEG shrinks while it decodes where the engine can, and comes back upright
-    // (decode-scaled.ts).
+    // A JPEG shrinks while it decodes where the engine can (decode-scaled.ts).
     const shrunk =
       scaled && format === 'jpeg' && !source
-        ? await decodeJpegScaled(blob, upright, fullW, fullH)
+        ? await decodeJpegScaled(blob, upright, fullW, fullH, orientation)
         : null;
     // What is still to turn, and the size the bitmap must have before that.
-    const turn = shrunk ? 1 : left;
+    const turn = shrunk ? shrunk.turn : left;
     const w = swapsAxes(turn) ? fullH : fullW;
     const h = swapsAxes(turn) ? fullW : fullH;
     const bitmap =
-      shrunk ??
+      shrunk?.bitmap ??
       (scaled
         ? await createImageBitmap(source ?? blob, {
             ...base,

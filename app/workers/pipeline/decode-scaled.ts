@@ -1,20 +1,34 @@
-import { framesTurn } from './browser-orientation.js';
+import { swapsAxes } from './orient.js';
+
+/** A JPEG decoded at a smaller size, as stored unless `turn` is 1. */
+export interface ScaledJpeg {
+  bitmap: ImageBitmap;
+  /** The EXIF orientation still to apply to `bitmap` (1: nothing). */
+  turn: number;
+}
 
 /**
  * A JPEG decoded straight to a smaller size: WebCodecs' ImageDecoder decodes at libjpeg's M/8
  * scales (the DCT-domain shrink sharp's shrink-on-load uses), so a 12 MP photo bound for 400
- * px decodes in ~25 ms instead of ~68 (docs/BENCHMARKS.md). Returns the picture upright at
- * exactly `width` × `height` (upright coordinates, like `upright`), scaled from the smallest
- * M/8 size that is not smaller, or null where this path does not apply: no ImageDecoder
- * (Firefox ESR), no scale below 8/8 that covers the target, or a turned or flipped frame
- * where this engine's createImageBitmap does not apply the frame's orientation.
+ * px decodes in ~25 ms instead of ~68 (docs/BENCHMARKS.md). `width` × `height` is the target
+ * in upright coordinates, like `upright`; `orientation` is the file's EXIF orientation, as
+ * the caller read it. Returns the picture scaled to the target from the smallest M/8 size
+ * that is not smaller, and what is left to turn; or null where this path does not apply: no
+ * ImageDecoder, or no scale below 8/8 that covers the target.
+ *
+ * Only a frame the decoder left unturned goes to createImageBitmap: for a turned one
+ * (`rotation`/`flip` from EXIF), Chromium 156's createImageBitmap applies them in most workers
+ * but not all (measured: 1 worker in ~40 handed a 90° frame back as stored), and a 180° or
+ * flipped picture would then come out wrong with nothing to tell. Its pixels are copied out
+ * as coded instead, and turned like any other's.
  */
 export async function decodeJpegScaled(
   blob: Blob,
   upright: { width: number; height: number },
   width: number,
   height: number,
-): Promise<ImageBitmap | null> {
+  orientation: number,
+): Promise<ScaledJpeg | null> {
   if (typeof ImageDecoder !== 'function') return null;
   const eighths = Math.ceil(8 * Math.max(width / upright.width, height / upright.height));
   if (eighths >= 8) return null;
@@ -22,6 +36,13 @@ export async function decodeJpegScaled(
   // upright or stored coordinates ask the same.
   const desiredWidth = Math.ceil((upright.width * eighths) / 8);
   const desiredHeight = Math.ceil((upright.height * eighths) / 8);
+  // The target as stored.
+  const swap = swapsAxes(orientation);
+  const resize: ImageBitmapOptions = {
+    resizeWidth: swap ? height : width,
+    resizeHeight: swap ? width : height,
+    resizeQuality: 'high',
+  };
   let decoder: ImageDecoder | undefined;
   let frame: VideoFrame | undefined;
   try {
@@ -32,15 +53,17 @@ export async function decodeJpegScaled(
       desiredHeight,
     });
     frame = (await decoder.decode()).image;
+    const coded = frame.visibleRect ?? { width: frame.codedWidth, height: frame.codedHeight };
+    if (coded.width < resize.resizeWidth! || coded.height < resize.resizeHeight!) return null;
     const turned = (frame as { rotation?: number }).rotation ?? 0;
     const flipped = (frame as { flip?: boolean }).flip ?? false;
-    if ((turned !== 0 || flipped) && !(await framesTurn())) return null;
-    if (frame.displayWidth < width || frame.displayHeight < height) return null;
-    return await createImageBitmap(frame, {
-      resizeWidth: width,
-      resizeHeight: height,
-      resizeQuality: 'high',
-    });
+    if (turned === 0 && !flipped) {
+      return { bitmap: await createImageBitmap(frame, resize), turn: orientation };
+    }
+    const pixels = new Uint8ClampedArray(coded.width * coded.height * 4);
+    await frame.copyTo(pixels, { format: 'RGBA', colorSpace: 'srgb' });
+    const stored = new ImageData(pixels, coded.width, coded.height);
+    return { bitmap: await createImageBitmap(stored, resize), turn: orientation };
   } catch {
     // Whatever ImageDecoder could not do, createImageBitmap (or wasm) still may.
     return null;

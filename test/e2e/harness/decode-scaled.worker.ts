@@ -2,10 +2,11 @@
 // Chromium worker.
 import { decodeJpegScaled } from '../../../app/workers/pipeline/decode-scaled.js';
 import { canvasPixels, drawOnCanvas } from '../../../app/workers/pipeline/canvas.js';
+import { orient } from '../../../app/workers/pipeline/orient.js';
 
 export interface ScaledRequest {
-  /** JPEGs, base64, all of this upright size (whatever their EXIF orientation). */
-  jpegs: string[];
+  /** JPEGs, base64, with their EXIF orientation, all of this upright size. */
+  jpegs: { jpeg: string; orientation: number }[];
   width: number;
   height: number;
   /** Target sizes to decode to. */
@@ -37,11 +38,11 @@ self.onmessage = async (e: MessageEvent<ScaledRequest>) => {
   try {
     const r = e.data;
     const answer: ScaledAnswer = { results: [] };
-    for (const jpeg of r.jpegs) {
+    for (const { jpeg, orientation } of r.jpegs) {
       const blob = new Blob([Uint8Array.from(atob(jpeg), (c) => c.charCodeAt(0))], {
         type: 'image/jpeg',
       });
-      answer.results.push(await decodeAll(blob, r));
+      answer.results.push(await decodeAll(blob, orientation, r));
     }
     self.postMessage(answer);
   } catch (err) {
@@ -49,10 +50,10 @@ self.onmessage = async (e: MessageEvent<ScaledRequest>) => {
   }
 };
 
-async function decodeAll(blob: Blob, r: ScaledRequest): Promise<Result[]> {
+async function decodeAll(blob: Blob, orientation: number, r: ScaledRequest): Promise<Result[]> {
   const results: Result[] = [];
   for (const t of r.targets) {
-    const scaled = await decodeJpegScaled(blob, r, t.width, t.height);
+    const scaled = await decodeJpegScaled(blob, r, t.width, t.height, orientation);
     if (!scaled) {
       results.push(null);
       continue;
@@ -63,11 +64,10 @@ async function decodeAll(blob: Blob, r: ScaledRequest): Promise<Result[]> {
       resizeHeight: t.height,
       resizeQuality: 'high',
     });
-    const size = { width: scaled.width, height: scaled.height };
-    const value = psnr(
-      canvasPixels(drawOnCanvas(scaled)).data,
-      canvasPixels(drawOnCanvas(reference)).data,
-    );
+    // Turned upright as decode-browser.ts does.
+    const ours = orient(canvasPixels(drawOnCanvas(scaled.bitmap)), scaled.turn);
+    const size = { width: ours.width, height: ours.height };
+    const value = psnr(ours.data, canvasPixels(drawOnCanvas(reference)).data);
     results.push({ ...size, psnr: value });
   }
   return results;
