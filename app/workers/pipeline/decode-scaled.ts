@@ -14,7 +14,8 @@ export interface ScaledJpeg {
  * in upright coordinates, like `upright`; `orientation` is the file's EXIF orientation, as
  * the caller read it. Returns the picture scaled to the target from the smallest M/8 size
  * that is not smaller, and what is left to turn; or null where this path does not apply: no
- * ImageDecoder, or no scale below 8/8 that covers the target.
+ * ImageDecoder, no scale below 8/8 that covers the target, or a turned photo that would not
+ * shrink to half size or less.
  *
  * Only a frame the decoder left unturned goes to createImageBitmap: for a turned one
  * (`rotation`/`flip` from EXIF), Chromium 156's createImageBitmap applies them in most workers
@@ -32,6 +33,10 @@ export async function decodeJpegScaled(
   if (typeof ImageDecoder !== 'function') return null;
   const eighths = Math.ceil(8 * Math.max(width / upright.width, height / upright.height));
   if (eighths >= 8) return null;
+  // A turned photo costs a copy, a read-back and a turn in JS here, where createImageBitmap
+  // turns it for nothing on the usual path: only a decode at half size or less pays for that
+  // (at 5/8, for 2048 px, WebP batches were 5 % slower: docs/BENCHMARKS.md).
+  if (orientation !== 1 && eighths > 4) return null;
   // libjpeg rounds a scaled side up. Chromium picks the scale by the area asked for, so
   // upright or stored coordinates ask the same.
   const desiredWidth = Math.ceil((upright.width * eighths) / 8);
