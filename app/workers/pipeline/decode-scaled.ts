@@ -14,8 +14,8 @@ export interface ScaledJpeg {
  * in upright coordinates, like `upright`; `orientation` is the file's EXIF orientation, as
  * the caller read it. Returns the picture scaled to the target from the smallest M/8 size
  * that is not smaller, and what is left to turn; or null where this path does not apply: no
- * ImageDecoder that decodes at reduced scale, no scale below 8/8 that covers the target, or a
- * turned photo that would not shrink to half size or less.
+ * ImageDecoder, no scale below 8/8 that covers the target, or a turned photo that would not
+ * shrink to half size or less.
  *
  * Only a frame the decoder left unturned goes to createImageBitmap: for a turned one
  * (`rotation`/`flip` from EXIF), Chromium 156's createImageBitmap applies them in most workers
@@ -30,7 +30,7 @@ export async function decodeJpegScaled(
   height: number,
   orientation: number,
 ): Promise<ScaledJpeg | null> {
-  if (!decodesScaled()) return null;
+  if (typeof ImageDecoder !== 'function') return null;
   const eighths = Math.ceil(8 * Math.max(width / upright.width, height / upright.height));
   if (eighths >= 8) return null;
   // A turned photo costs a copy, a read-back and a turn in JS here, where createImageBitmap
@@ -76,15 +76,4 @@ export async function decodeJpegScaled(
     frame?.close();
     decoder?.close();
   }
-}
-
-/**
- * Whether this engine's ImageDecoder decodes a JPEG at reduced scale. Chromium's does (24 ms
- * for a 12 MP photo at 500 px, against 60 for a full decode); Firefox 153's hands back the
- * size asked for but decodes it whole first (90 against 64 ms), so there this path costs
- * time (docs/BENCHMARKS.md, bench:engines). Told by engine (headless Chromium says
- * HeadlessChrome/), as there is nothing to feature-test.
- */
-function decodesScaled(): boolean {
-  return typeof ImageDecoder === 'function' && /Chrome\//.test(navigator.userAgent);
 }
