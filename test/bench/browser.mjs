@@ -9,7 +9,7 @@ import { instrumentPage, readStore } from './instrument.mjs';
 import { findBrowserPid, TreeSampler } from './procs.mjs';
 
 // The same flags as playwright.config.ts.
-const chromiumArgs = [
+export const chromiumArgs = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',

@@ -12,17 +12,17 @@
 //   --workers N   images at once (default 2)
 //   --port P      vite preview's port (default 4181)
 //   --max-wait S  before each run, wait up to S s for other processes to go quiet (default 300)
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import puppeteer from 'puppeteer-core';
+import { chromiumArgs } from './browser.mjs';
 import { cleanupAll, installCleanupHandlers } from './cleanup.mjs';
 import { ensureInputs } from './inputs.mjs';
 import { instrumentPage, readStore } from './instrument.mjs';
 import { waitForQuiet } from './quiet.mjs';
-import { build, preview } from './server.mjs';
+import { build, buildServer, preview } from './server.mjs';
 import { ensureHeicInputs } from './server/heic-inputs.mjs';
 import { median } from './stats.mjs';
 
@@ -49,12 +49,11 @@ const heic = opts.input === 'heic';
 const maxWaitMs = Math.max(0, Number(opts['max-wait']) || 0) * 1000;
 const log = (...a) => console.log(...a);
 
-// The same flags as playwright.config.ts.
 const engines = {
   chromium: {
     browser: 'chrome',
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    args: chromiumArgs,
   },
   firefox: {
     browser: 'firefox',
@@ -131,11 +130,7 @@ function stageMedians(calls) {
 
 async function main() {
   installCleanupHandlers();
-  const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.server.json'], { cwd: repoRoot });
-  if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.server.json failed:\n${tsc.stdout}`);
-  const { builtInPresets } = await import(
-    pathToFileURL(join(repoRoot, 'build/shared/presets/index.js')).href
-  );
+  const { builtInPresets } = await buildServer(repoRoot)('shared/presets/index.js');
   const presets = heic
     ? ['email-jpeg-1600']
     : opts.preset === 'all'

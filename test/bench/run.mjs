@@ -16,14 +16,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { cleanupAll, installCleanupHandlers } from './cleanup.mjs';
 import { ensureInputs, linkTree } from './inputs.mjs';
 import { browserRun, disturbedAbove, measure, sharpRun, uvThreadpoolSize } from './measure.mjs';
 import { detailLines, table, targets, verdictLines, verdicts } from './report.mjs';
-import { build, preview } from './server.mjs';
+import { build, buildServer, preview } from './server.mjs';
 import { ensureHeicInputs } from './server/heic-inputs.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -99,12 +99,9 @@ async function main() {
   );
 
   // The server's option mapping serves the sharp yardstick: compiled as `npm run build:server`.
-  const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.server.json'], { cwd: repoRoot });
-  if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.server.json failed:\n${tsc.stdout}`);
+  const { builtInPresets } = await buildServer(repoRoot)('shared/presets/index.js');
+  // The sharp yardstick imports the server's option mapping from there too.
   const buildDir = join(repoRoot, 'build');
-  const { builtInPresets } = await import(
-    pathToFileURL(join(buildDir, 'shared/presets/index.js')).href
-  );
   const presets =
     opts.preset === 'all' ? builtInPresets : builtInPresets.filter((p) => p.id === opts.preset);
   if (presets.length === 0) {

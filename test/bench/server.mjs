@@ -1,7 +1,22 @@
 // Builds the app and serves the build with `vite preview`, as a child process that is always
 // stopped again (see cleanup.mjs).
 import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { onCleanup } from './cleanup.mjs';
+
+/**
+ * Compiles the server and shared code as `npm run build:server` does, and returns an importer
+ * of the result: `built('shared/presets/index.js')`.
+ */
+export function buildServer(repoRoot) {
+  const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.server.json'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.server.json failed:\n${tsc.stdout}`);
+  return (path) => import(pathToFileURL(join(repoRoot, 'build', path)).href);
+}
 
 /** Builds into `outDir` (not dist/, which the e2e suite uses); throws with Vite's output. */
 export function build(repoRoot, outDir) {

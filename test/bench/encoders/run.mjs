@@ -8,15 +8,15 @@
 //     measurement behind the Email preset's baseline and the JPEG floor.
 //
 //   node test/bench/encoders/run.mjs [--format webp|jpeg] [--count 24]
-import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import sharp from 'sharp';
 import { createServer } from 'vite';
 import { ensureInputs } from '../inputs.mjs';
 import { waitForQuiet } from '../quiet.mjs';
+import { buildServer } from '../server.mjs';
 import { median } from '../stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -68,11 +68,7 @@ try {
 
 // Node: sharp on its own scaling of the same files (libvips' Lanczos 3), JPEG with the
 // server's own option mapping (compiled as `npm run build:server` does).
-const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.server.json'], { cwd: repoRoot });
-if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.server.json failed:\n${tsc.stdout}`);
-const { jpeg: serverJpeg } = await import(
-  pathToFileURL(join(repoRoot, 'build/server/convert/jpeg.js')).href
-);
+const { jpeg: serverJpeg } = await buildServer(repoRoot)('server/convert/jpeg.js');
 const sharpEncoders =
   format === 'webp'
     ? {

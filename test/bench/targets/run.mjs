@@ -10,13 +10,13 @@
 // agrees with libjxl's binaries, see test/unit/metrics). Prints one table.
 //
 //   npm run bench:targets -- [--count 100] [--metric ssimulacra|butteraugli]
-import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { ensureInputs } from '../inputs.mjs';
+import { buildServer } from '../server.mjs';
 import { mapPool } from '../pool.mjs';
 import { median, sum } from '../stats.mjs';
 
@@ -32,12 +32,7 @@ const count = Number(opts.count);
 const metric = opts.metric;
 
 // The server's code, compiled as `npm run build:server` does.
-const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.server.json'], {
-  cwd: repoRoot,
-  stdio: 'inherit',
-});
-if (tsc.status !== 0) throw new Error('tsc failed');
-const built = (p) => import(pathToFileURL(join(repoRoot, 'build', p)).href);
+const built = buildServer(repoRoot);
 const { convertImage } = await built('server/convert/index.js');
 const { WasmPool } = await built('server/convert/wasm-pool.js');
 const { configureSharp } = await built('server/convert/sharp-setup.js');
