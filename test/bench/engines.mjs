@@ -24,7 +24,7 @@ import { instrumentPage, readStore } from './instrument.mjs';
 import { waitForQuiet } from './quiet.mjs';
 import { build, buildServer, preview } from './server.mjs';
 import { ensureHeicInputs } from './server/heic-inputs.mjs';
-import { median } from './stats.mjs';
+import { median, summariseBrowserRun } from './stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -106,26 +106,25 @@ async function runOnce(engine, url, files, preset) {
       engine,
       version,
       wallSeconds: (bench.doneAt - bench.clickAt) / 1000,
-      done: stored.items.filter((i) => i.status === 'done').length,
-      failed: stored.items.filter((i) => i.status !== 'done').map((i) => `${i.path}: ${i.reason}`),
-      outputBytes: stored.items.reduce((s, i) => s + (i.outputSize ?? 0), 0),
-      stages: stageMedians(bench.calls),
+      // The same per-run summary as `npm run bench` prints.
+      summary: summariseBrowserRun({
+        ...bench,
+        items: stored.items,
+        count: files.length,
+        workers,
+        wallSeconds: (bench.doneAt - bench.clickAt) / 1000,
+      }),
     };
   } finally {
     await browser.close().catch(() => {});
   }
 }
 
-/** Median milliseconds per stage over the worker calls, and of the whole call. */
-function stageMedians(calls) {
-  const ok = calls.filter((c) => c.ok);
-  const stages = {};
-  for (const stage of ['decode', 'resize', 'encode', 'metadata']) {
-    const xs = ok.map((c) => c.timings[stage]).filter((x) => x !== undefined);
-    if (xs.length) stages[stage] = Math.round(median(xs));
-  }
-  stages.call = Math.round(median(ok.map((c) => c.end - c.start)));
-  return stages;
+/** Median ms of decode · resize · encode · the whole worker call. */
+function stages({ summary: { medianMs: m } }) {
+  return [m.decodeAndResize, m.resize, m.encode, m.inWorker]
+    .map((ms) => (Number.isFinite(ms) ? Math.round(ms) : '–'))
+    .join(' · ');
 }
 
 async function main() {
@@ -153,9 +152,9 @@ async function main() {
           const r = await runOnce(engine, server.url, files, preset);
           log(
             `${preset} · ${engine} round ${round}: ${r.wallSeconds.toFixed(1)} s, ` +
-              `${r.done}/${files.length} done, stages ${JSON.stringify(r.stages)}`,
+              `${r.summary.statuses.done ?? 0}/${files.length} done, ms ${stages(r)}`,
           );
-          for (const f of r.failed) log(`  failed ${f}`);
+          for (const f of r.summary.failures) log(`  failed ${f}`);
           runs[engine].push(r);
         }
       }
@@ -166,10 +165,6 @@ async function main() {
   }
 
   const perImage = (rs) => median(rs.map((r) => r.wallSeconds)) / files.length;
-  const stagesOf = (rs) => {
-    const s = rs[0].stages;
-    return `${s.decode ?? '–'} · ${s.resize ?? '–'} · ${s.encode ?? '–'} · ${s.call}`;
-  };
   log(
     `\n${files.length} ${heic ? 'HEICs' : 'JPEGs'} of 12 MP, ${workers} workers, ${rounds} ` +
       `round(s) each; ${results[0].runs.chromium[0].version} vs ${results[0].runs.firefox[0].version}`,
@@ -181,11 +176,11 @@ async function main() {
   for (const { preset, runs } of results) {
     const c = perImage(runs.chromium);
     const f = perImage(runs.firefox);
-    const bytes = runs.firefox[0].outputBytes / runs.chromium[0].outputBytes;
+    const bytes = runs.firefox[0].summary.outputBytes / runs.chromium[0].summary.outputBytes;
     log(
       `${preset.padEnd(22)} ${c.toFixed(3).padStart(14)} ${f.toFixed(3).padStart(14)} ` +
         `${(f / c).toFixed(2).padStart(16)}× ${bytes.toFixed(3).padStart(9)}   ` +
-        `${stagesOf(runs.chromium)} | ${stagesOf(runs.firefox)}`,
+        `${stages(runs.chromium[0])} | ${stages(runs.firefox[0])}`,
     );
   }
   log('(target: Firefox within 1.2× of Chromium on each preset)');
