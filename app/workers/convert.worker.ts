@@ -7,8 +7,11 @@ const api = {
   async convert(job: ConvertJob, onStage?: StageCallback): Promise<ConvertResult> {
     const { input, ...rest } = job;
     onStage?.('read', 0);
+    const started = performance.now();
     const bytes = await input.arrayBuffer();
+    const read = Math.round(performance.now() - started);
     const result = await convert({ ...rest, bytes, blob: input }, onStage);
+    result.timings = { read, ...result.timings };
     // A ladder's first file is the output itself: each buffer is transferred once.
     const buffers = new Set([result.bytes, ...(result.ladder ?? []).map((f) => f.bytes)]);
     return transfer(result, [...buffers]);

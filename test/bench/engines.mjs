@@ -106,6 +106,8 @@ async function runOnce(engine, url, files, preset) {
       engine,
       version,
       wallSeconds: (bench.doneAt - bench.clickAt) / 1000,
+      // Every convert call (worker, start, end, stage timings), for a closer look.
+      calls: bench.calls,
       // The same per-run summary as `npm run bench` prints.
       summary: summariseBrowserRun({
         ...bench,
@@ -120,9 +122,9 @@ async function runOnce(engine, url, files, preset) {
   }
 }
 
-/** Median ms of decode · resize · encode · the whole worker call. */
+/** Median ms of read · decode · resize · encode · outside stages · the whole worker call. */
 function stages({ summary: { medianMs: m } }) {
-  return [m.decodeAndResize, m.resize, m.encode, m.inWorker]
+  return [m.read, m.decodeAndResize, m.resize, m.encode, m.inWorkerOutsideStages, m.inWorker]
     .map((ms) => (Number.isFinite(ms) ? Math.round(ms) : '–'))
     .join(' · ');
 }
@@ -171,7 +173,7 @@ async function main() {
   );
   log(
     'preset                 Chromium s/img  Firefox s/img  Firefox/Chromium  bytes F/C' +
-      '   stages ms (decode · resize · encode · call) Chromium | Firefox',
+      '   stages ms (read · decode · resize · encode · other · call) Chromium | Firefox',
   );
   for (const { preset, runs } of results) {
     const c = perImage(runs.chromium);

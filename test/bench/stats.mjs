@@ -45,6 +45,8 @@ export function summariseBrowserRun(run) {
     workersStarted: run.workersStarted,
     convertCalls: run.calls.length,
     medianMs: {
+      /** Reading the input Blob into the worker (its bytes come from IndexedDB). */
+      read: median(stage('read')),
       /** createImageBitmap decode + scale, drawn on a canvas: the resize happens here. */
       decodeAndResize: median(stage('decode')),
       resize: median(stage('resize')),
@@ -52,7 +54,7 @@ export function summariseBrowserRun(run) {
       metadata: median(stage('metadata')),
       /** In the worker, request to reply: reading the Blob, the stages, Comlink. */
       inWorker: median(inWorker),
-      /** Reading the input Blob and messaging: in-worker time not in any stage. */
+      /** Messaging and work between stages: in-worker time not in any stage. */
       inWorkerOutsideStages: median(inWorker.map((t, i) => t - staged[i])),
       /** The item as the runner saw it (store reads and writes included): durationMs. */
       item: median(run.items.map((it) => it.durationMs)),

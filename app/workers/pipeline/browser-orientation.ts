@@ -22,8 +22,10 @@ const samples: Partial<Record<FormatId, [mime: string, base64: string]>> = {
 
 const measured = new Map<FormatId, Promise<boolean>>();
 
+const sampleBytes = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+
 async function measure(mime: string, base64: string): Promise<boolean> {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const bytes = sampleBytes(base64);
   const bitmap = await createImageBitmap(new Blob([bytes], { type: mime }), {
     imageOrientation: 'from-image',
   });
@@ -46,4 +48,28 @@ export function browserOrients(format: FormatId): Promise<boolean> {
     measured.set(format, result);
   }
   return result;
+}
+
+let framesUpright: Promise<boolean> | undefined;
+
+/**
+ * Whether this engine's ImageDecoder hands back a JPEG's frames already turned by its EXIF
+ * orientation. Measured: Firefox 153's are upright (and scaled to exactly the size asked);
+ * Chromium 156's are as stored, with the turn in the frame's `rotation` and `flip`. The
+ * sample comes back 1 × 2 when turned.
+ */
+export function imageDecoderTurnsJpeg(): Promise<boolean> {
+  framesUpright ??= (async () => {
+    const [type, base64] = samples.jpeg!;
+    const decoder = new ImageDecoder({ data: sampleBytes(base64), type });
+    try {
+      const { image } = await decoder.decode();
+      const upright = image.codedWidth === 1 && image.codedHeight === 2;
+      image.close();
+      return upright;
+    } finally {
+      decoder.close();
+    }
+  })().catch(() => false);
+  return framesUpright;
 }

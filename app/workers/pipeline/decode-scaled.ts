@@ -1,3 +1,4 @@
+import { imageDecoderTurnsJpeg } from './browser-orientation.js';
 import { swapsAxes } from './orient.js';
 
 /** A JPEG decoded at a smaller size, as stored unless `turn` is 1. */
@@ -17,7 +18,12 @@ export interface ScaledJpeg {
  * ImageDecoder, no scale below 8/8 that covers the target, or a turned photo that would not
  * shrink to half size or less.
  *
- * Only a frame the decoder left unturned goes to createImageBitmap: for a turned one
+ * Firefox's decoder turns the frame itself (browser-orientation.ts), at no cost worth
+ * measuring: there every photo takes this path, and nothing is left to turn. That is 2–3×
+ * faster than its createImageBitmap, which turns a photo at full size before scaling it
+ * (~90 ms against 150–200 for 12 MP, docs/BENCHMARKS.md).
+ *
+ * Elsewhere only a frame the decoder left unturned goes to createImageBitmap: for a turned one
  * (`rotation`/`flip` from EXIF), Chromium 156's createImageBitmap applies them in most workers
  * but not all (measured: 1 worker in ~40 handed a 90° frame back as stored), and a 180° or
  * flipped picture would then come out wrong with nothing to tell. Its pixels are copied out
@@ -33,16 +39,18 @@ export async function decodeJpegScaled(
   if (typeof ImageDecoder !== 'function') return null;
   const eighths = Math.ceil(8 * Math.max(width / upright.width, height / upright.height));
   if (eighths >= 8) return null;
+  const decoderTurns = await imageDecoderTurnsJpeg();
   // A turned photo costs a copy, a read-back and a turn in JS here, where createImageBitmap
   // turns it for nothing on the usual path: only a decode at half size or less pays for that
   // (at 5/8, for 2048 px, WebP batches were 5 % slower: docs/BENCHMARKS.md).
-  if (orientation !== 1 && eighths > 4) return null;
+  if (orientation !== 1 && eighths > 4 && !decoderTurns) return null;
   // libjpeg rounds a scaled side up. Chromium picks the scale by the area asked for, so
-  // upright or stored coordinates ask the same.
+  // upright or stored coordinates ask the same; Firefox scales to the very size asked, upright.
   const desiredWidth = Math.ceil((upright.width * eighths) / 8);
   const desiredHeight = Math.ceil((upright.height * eighths) / 8);
-  // The target as stored.
-  const swap = swapsAxes(orientation);
+  // The target as the frame comes.
+  const left = decoderTurns ? 1 : orientation;
+  const swap = swapsAxes(left);
   const resize: ImageBitmapOptions = {
     resizeWidth: swap ? height : width,
     resizeHeight: swap ? width : height,
@@ -63,7 +71,7 @@ export async function decodeJpegScaled(
     const turned = (frame as { rotation?: number }).rotation ?? 0;
     const flipped = (frame as { flip?: boolean }).flip ?? false;
     if (turned === 0 && !flipped) {
-      return { bitmap: await createImageBitmap(frame, resize), turn: orientation };
+      return { bitmap: await createImageBitmap(frame, resize), turn: left };
     }
     const pixels = new Uint8ClampedArray(coded.width * coded.height * 4);
     await frame.copyTo(pixels, { format: 'RGBA', colorSpace: 'srgb' });
