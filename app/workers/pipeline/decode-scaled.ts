@@ -13,15 +13,16 @@ export interface ScaledJpeg {
  * scales (the DCT-domain shrink sharp's shrink-on-load uses), so a 12 MP photo bound for 400
  * px decodes in ~25 ms instead of ~68 (docs/BENCHMARKS.md). `width` × `height` is the target
  * in upright coordinates, like `upright`; `orientation` is the file's EXIF orientation, as
- * the caller read it. Returns the picture scaled to the target from the smallest M/8 size
- * that is not smaller, and what is left to turn; or null where this path does not apply: no
+ * the caller read it. Returns the picture scaled to the target (in Chromium from the
+ * smallest M/8 size that is not smaller), and what is left to turn; or null where this path does not apply: no
  * ImageDecoder, no scale below 8/8 that covers the target, or a turned photo that would not
  * shrink to half size or less.
  *
- * Firefox's decoder turns the frame itself (browser-orientation.ts), at no cost worth
- * measuring: there every photo takes this path, and nothing is left to turn. That is 2–3×
- * faster than its createImageBitmap, which turns a photo at full size before scaling it
- * (~90 ms against 150–200 for 12 MP, docs/BENCHMARKS.md).
+ * Firefox has no DCT scaling (its decoder reads every pixel, then scales), but its decoder
+ * turns the frame itself while scaling (browser-orientation.ts): there every photo takes
+ * this path, with nothing left to turn, where createImageBitmap turns a photo at full size
+ * before scaling it (12 MP to 400 px upright 89 against 100 ms, turned 88 against 157–211:
+ * `npm run bench:decode`).
  *
  * Elsewhere only a frame the decoder left unturned goes to createImageBitmap: for a turned one
  * (`rotation`/`flip` from EXIF), Chromium 156's createImageBitmap applies them in most workers
@@ -44,10 +45,12 @@ export async function decodeJpegScaled(
   // turns it for nothing on the usual path: only a decode at half size or less pays for that
   // (at 5/8, for 2048 px, WebP batches were 5 % slower: docs/BENCHMARKS.md).
   if (orientation !== 1 && eighths > 4 && !decoderTurns) return null;
-  // libjpeg rounds a scaled side up. Chromium picks the scale by the area asked for, so
-  // upright or stored coordinates ask the same; Firefox scales to the very size asked, upright.
-  const desiredWidth = Math.ceil((upright.width * eighths) / 8);
-  const desiredHeight = Math.ceil((upright.height * eighths) / 8);
+  // Chromium decodes at the M/8 scale whose area covers the size asked (libjpeg rounds a
+  // scaled side up), so upright or stored coordinates ask the same. Firefox, whose frames
+  // come upright, scales to the very size asked: asking the M/8 size there would scale twice
+  // (at 2048 px, 132 ms against 105).
+  const desiredWidth = decoderTurns ? width : Math.ceil((upright.width * eighths) / 8);
+  const desiredHeight = decoderTurns ? height : Math.ceil((upright.height * eighths) / 8);
   // The target as the frame comes.
   const left = decoderTurns ? 1 : orientation;
   const swap = swapsAxes(left);
