@@ -87,8 +87,9 @@ export default tseslint.config(
     },
   },
   {
-    // `import x = require()` is how a CommonJS TypeScript file imports (server/start.cts).
-    files: ['**/*.cts'],
+    // `import x = require()` is how a CommonJS TypeScript file imports (server/start.cts);
+    // the bin entries are CommonJS so libuv's pool is sized before it starts.
+    files: ['**/*.cts', 'bin/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   ...boundary('shared', [

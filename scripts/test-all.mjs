@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The one test command (`npm test`): gets what the tests need that npm cannot install
-// (Debian's Chromium, Firefox ESR, unzip and libjxl-devtools: butteraugli_main and
+// (Debian's Chromium, Firefox ESR, unzip, redis-server and libjxl-devtools: butteraugli_main and
 // ssimulacra_main, the references the metric ports are checked against), then type-checks,
 // checks formatting, runs the unit tests, builds the app and runs the end-to-end tests against
 // the build: Playwright in Chromium, then the Firefox smoke suite (puppeteer-core). Stops at the
@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const firefox = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+const redis = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
 const out = 'test-results';
 mkdirSync(out, { recursive: true });
 
@@ -32,6 +33,8 @@ function ensureSystemPackages() {
   if (!existsSync(chromium)) missing.push('chromium');
   if (!existsSync(firefox)) missing.push('firefox-esr');
   if (!existsSync('/usr/bin/unzip')) missing.push('unzip');
+  // Distributed mode's tests start their own Redis (test/integration/distributed/redis.ts).
+  if (!existsSync(redis)) missing.push('redis-server');
   // butteraugli_main and ssimulacra_main: the references the metric ports are checked against.
   if (!existsSync('/usr/bin/butteraugli_main') || !existsSync('/usr/bin/ssimulacra_main')) {
     missing.push('libjxl-devtools');

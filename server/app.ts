@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { fileCountHeader } from '../shared/api.js';
+import { workerApiBase } from '../shared/worker-api.js';
 import { cors } from 'hono/cors';
 import type { ServerContext } from './context.js';
 import { ApiError, errorResponse } from './http/errors.js';
@@ -8,6 +9,7 @@ import type { AppEnv } from './http/types.js';
 import { batchRoutes } from './routes/batches.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { internalRoutes } from './routes/internal.js';
 import { resultRoutes } from './routes/results.js';
 import { staticRoutes } from './routes/static.js';
 import { uploadRoutes } from './routes/uploads.js';
@@ -49,6 +51,10 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
   api.route('/', eventRoutes(ctx));
   api.route('/', resultRoutes(ctx));
   app.route('/api', api);
+  // Distributed mode: what the conversion workers call (never the browser: no CORS).
+  if (ctx.config.redisUrl && ctx.config.workerToken) {
+    app.route(workerApiBase, internalRoutes(ctx, ctx.config.workerToken));
+  }
   // Unknown API paths answer JSON, never the app's index.html.
   app.all('/api/*', (c) => {
     throw new ApiError(404, 'not_found', `No API endpoint ${c.req.method} ${c.req.path}`);

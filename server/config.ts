@@ -38,6 +38,13 @@ export interface Config {
   itemTimeoutSeconds: number;
   cleanupIntervalSeconds: number;
   heartbeatSeconds: number;
+  /**
+   * PIXPOOL_REDIS_URL: jobs go to BullMQ on this Redis and `pixpool-worker` processes convert
+   * them (distributed mode, docs/DEPLOY.md); unset, this process converts (embedded mode).
+   */
+  redisUrl?: string;
+  /** PIXPOOL_WORKER_TOKEN: what workers present on the internal endpoints; required with Redis. */
+  workerToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +97,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (apiKey !== undefined && apiKey.length < 16) {
     throw new ConfigError('Expected PIXPOOL_API_KEY of at least 16 characters');
   }
+  const redisUrl = env.PIXPOOL_REDIS_URL?.trim() || undefined;
+  const workerToken = env.PIXPOOL_WORKER_TOKEN?.trim() || undefined;
+  if (redisUrl && (!workerToken || workerToken.length < 16)) {
+    throw new ConfigError(
+      'PIXPOOL_REDIS_URL sends conversions to workers, which fetch inputs from this server: ' +
+        'set PIXPOOL_WORKER_TOKEN to a random string of at least 16 characters, the same for ' +
+        'the server and its workers.',
+    );
+  }
   const gib = 1024 ** 3;
   const concurrency = int(env, 'CONCURRENCY', availableParallelism(), 1, 256);
   return {
@@ -119,5 +135,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     itemTimeoutSeconds: int(env, 'ITEM_TIMEOUT_SECONDS', 300, 1, 86_400),
     cleanupIntervalSeconds: int(env, 'CLEANUP_INTERVAL_SECONDS', 60, 1, 86_400),
     heartbeatSeconds: int(env, 'HEARTBEAT_SECONDS', 15, 1, 3600),
+    ...(redisUrl && { redisUrl, workerToken }),
   };
 }

@@ -7,6 +7,7 @@ import { EventBus } from './events/bus.js';
 import { DataFiles } from './files.js';
 import { consoleLog, type Log } from './log.js';
 import { EmbeddedQueue } from './queue/embedded.js';
+import { RedisQueue } from './queue/redis.js';
 import type { JobQueue } from './queue/types.js';
 import { Runner } from './runner/runner.js';
 import { Store } from './store/index.js';
@@ -32,7 +33,10 @@ export interface ServerContext {
 
 export interface ContextOptions {
   log?: Log;
-  /** Another JobQueue implementation (see queue/types.ts); the embedded one by default. */
+  /**
+   * Another JobQueue implementation (see queue/types.ts); by default BullMQ when the config
+   * names a Redis, else the embedded one.
+   */
   queue?: JobQueue;
   now?: () => number;
 }
@@ -51,7 +55,19 @@ export function createContext(config: Config, options: ContextOptions = {}): Ser
   const files = new DataFiles(config.dataDir);
   const store = Store.open(files.database, bus);
   const lifecycle = new Lifecycle(store, now);
-  const queue = options.queue ?? new EmbeddedQueue(config.concurrency);
+  const queue =
+    options.queue ??
+    (config.redisUrl
+      ? new RedisQueue({
+          url: config.redisUrl,
+          log,
+          onGaveUp: (job, reason) => {
+            const outcome = lifecycle.gaveUp(job.batchId, job.itemId, job.attempts, reason);
+            log.warn('queue gave a job up', { item: job.itemId, outcome, reason });
+            return outcome === 'pending';
+          },
+        })
+      : new EmbeddedQueue(config.concurrency));
   const runner = new Runner({ store, lifecycle, queue, files, config, log });
   const service = new BatchService({
     store,

@@ -56,7 +56,7 @@ export class DataFiles {
     batchId: string,
     itemId: string,
     data: readonly Uint8Array[],
-    signal: AbortSignal,
+    signal?: AbortSignal,
   ): Promise<void> {
     let written = 0;
     try {
@@ -65,7 +65,7 @@ export class DataFiles {
         const temp = this.temp(final);
         try {
           await writeFile(temp, bytes);
-          if (signal.aborted) throw signal.reason;
+          if (signal?.aborted) throw signal.reason;
           await rename(temp, final);
         } catch (e) {
           await rm(temp, { force: true });

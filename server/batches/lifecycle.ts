@@ -94,14 +94,27 @@ export class Lifecycle {
     });
   }
 
-  /** Marks the item processing when it is still runnable; null when it is not (any more). */
-  claim(batchId: string, itemId: string): ServerItem | null {
+  /**
+   * Marks the item processing when it is still runnable; null when it is not (any more).
+   *
+   * `queued` is the job's claim count when it was queued (Job.attempts), from a distributed
+   * queue, which can hand one job out again: a job whose worker died or lost its lock goes to
+   * another worker. That job takes the item over while it is processing under a claim made
+   * since it was queued (attempts > queued: its own, or a takeover's); the new claim makes
+   * the old run's result stale. A pending item is claimed only by the job queued for its
+   * current count, so a stale job from before a retry does nothing.
+   */
+  claim(batchId: string, itemId: string, queued?: number): ServerItem | null {
     return this.store.transaction((emit) => {
       const batch = this.store.batches.get(batchId);
       const item = this.store.items.get(batchId, itemId);
-      if (!batch || batch.status !== 'running' || !item?.uploaded || item.status !== 'pending') {
-        return null;
-      }
+      if (!batch || batch.status !== 'running' || !item?.uploaded) return null;
+      const runnable =
+        queued === undefined
+          ? item.status === 'pending'
+          : (item.status === 'pending' && item.attempts === queued) ||
+            (item.status === 'processing' && item.attempts > queued);
+      if (!runnable) return null;
       this.store.items.start(itemId);
       emit(batchId, { type: 'item', data: { id: itemId, status: 'processing', stage: 'decode' } });
       return this.store.items.get(batchId, itemId)!;
@@ -139,6 +152,31 @@ export class Lifecycle {
       emit(batchId, { type: 'item', data: durationMs === null ? data : { ...data, durationMs } });
       this.#settle(emit, batchId);
       return true;
+    });
+  }
+
+  /**
+   * An item whose job the distributed queue gave up on (retries spent on transient faults,
+   * or its worker lost too often). A claimed item fails with the queue's reason; one never
+   * claimed (no worker reached this server) is still pending and says so, for its job to be
+   * queued again; 'stale' when the item moved on since that job was queued (`queued`, as in
+   * claim).
+   */
+  gaveUp(
+    batchId: string,
+    itemId: string,
+    queued: number,
+    reason: string,
+  ): 'failed' | 'pending' | 'stale' {
+    return this.store.transaction((emit) => {
+      const item = this.store.items.get(batchId, itemId);
+      if (item?.status === 'pending' && item.attempts === queued) return 'pending';
+      if (item?.status !== 'processing' || item.attempts <= queued) return 'stale';
+      const why = `Conversion was given up after repeated faults outside the image (${reason})`;
+      this.store.items.setFailed(itemId, why, null);
+      emit(batchId, { type: 'item', data: { id: itemId, status: 'failed', error: why } });
+      this.#settle(emit, batchId);
+      return 'failed';
     });
   }
 

@@ -60,3 +60,18 @@ export function apiKeyAuth(apiKey: string | undefined): MiddlewareHandler<AppEnv
     await next();
   };
 }
+
+/**
+ * Requires the worker token (distributed mode's internal endpoints) as a bearer token;
+ * compared in constant time. A missing or wrong one gets 401.
+ */
+export function workerAuth(token: string): MiddlewareHandler<AppEnv> {
+  const hash = sha256(token).toString('hex');
+  return async (c, next) => {
+    const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+    if (!bearer || !matchesHash(bearer, hash)) {
+      throw new ApiError(401, 'unauthorized', 'Expected the worker token');
+    }
+    await next();
+  };
+}

@@ -11,6 +11,8 @@ export class EmbeddedQueue implements JobQueue {
   #stopped = false;
   #idle: (() => void)[] = [];
 
+  readonly local = true;
+
   constructor(private readonly concurrency: number) {}
 
   get running(): number {

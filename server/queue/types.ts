@@ -2,6 +2,11 @@
 export interface Job {
   batchId: string;
   itemId: string;
+  /**
+   * The item's claims so far when it was queued: a distributed queue names the job after it,
+   * so queueing the same run twice adds one job, and a stale job's claim is refused.
+   */
+  attempts: number;
 }
 
 /**
@@ -12,13 +17,10 @@ export interface Job {
 export type JobWorker = (job: Job, signal: AbortSignal) => Promise<void>;
 
 /**
- * Where conversion jobs wait and who runs them. The embedded queue (embedded.ts) runs them in
- * this process. A BullMQ/Redis implementation would plug in here to spread jobs over many
- * workers on several machines: `enqueue` adds a Redis job keyed by item id (so a re-enqueue is
- * a no-op), `pause`/`resume` map to a per-batch group or a flag the workers check, `cancel`
- * removes a waiting job or publishes an abort, and the workers need the same DATA_DIR (shared
- * storage) and database. The SQLite store stays the source of truth either way: a worker
- * claims an item there before converting it, so a duplicate job does nothing.
+ * Where conversion jobs wait and who runs them: this process (embedded.ts, the default) or
+ * workers on any machine over BullMQ/Redis (redis.ts). The SQLite store is the source of
+ * truth either way: a run claims its item there before converting it, so a duplicate or
+ * stale job does nothing.
  */
 export interface JobQueue {
   /** Adds a job unless the same item is already waiting or running. */
@@ -32,6 +34,11 @@ export interface JobQueue {
   start(worker: JobWorker): void;
   /** Stops dispatching and waits for running jobs to settle. */
   stop(): Promise<void>;
+  /**
+   * Whether jobs run in this process. If so, items a stopped process left processing are
+   * run again from the start; if not, their workers may still be running them.
+   */
+  readonly local: boolean;
   /** Jobs running now. */
   readonly running: number;
   /** Jobs waiting. */

@@ -154,7 +154,7 @@ export function uploadRoutes(ctx: ServerContext) {
       if (info) await rm(final, { force: true });
       throw e;
     }
-    if (info) queue.enqueue({ batchId: batch.id, itemId: item.id });
+    if (info) queue.enqueue({ batchId: batch.id, itemId: item.id, attempts: updated.attempts });
     log.info('file received', {
       batch: batch.id,
       item: item.id,

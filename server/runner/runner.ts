@@ -9,7 +9,8 @@ import { freeBytes, isDiskFull, isEnvironmentFault } from '../faults.js';
 import type { DataFiles } from '../files.js';
 import type { Log } from '../log.js';
 import type { Job, JobQueue } from '../queue/types.js';
-import type { Store } from '../store/index.js';
+import type { ServerBatch, ServerItem, Store } from '../store/index.js';
+import type { ConversionSettings } from '../../shared/presets/index.js';
 
 export interface RunnerDeps {
   store: Store;
@@ -21,6 +22,17 @@ export interface RunnerDeps {
 }
 
 class TimedOut extends Error {}
+
+/** A run that holds its item's claim, with what converting it takes. */
+export interface Claim {
+  item: ServerItem;
+  batch: ServerBatch;
+  /** The claim's number (the item's attempts); results of any other are stale. */
+  attempt: number;
+  settings: ConversionSettings;
+  /** How long the run may take (per file made). */
+  timeoutSeconds: number;
+}
 
 /** Retries of parked jobs start after a second and back off to half a minute. */
 const firstRetryMs = 1000;
@@ -61,20 +73,41 @@ export class Runner {
     this.#retryTimer = undefined;
   }
 
-  /** Puts items a stopped server left processing back to pending, queues everything runnable. */
+  /**
+   * Puts items a stopped server left processing back to pending when it ran them itself,
+   * then queues everything runnable.
+   */
   start(): void {
     const { lifecycle, queue, log } = this.deps;
     this.#stopped = false;
-    const recovered = lifecycle.recover();
-    const runnable = this.deps.store.items.runnable();
-    for (const job of runnable) queue.enqueue(job);
+    const recovered = queue.local ? lifecycle.recover() : 0;
+    const jobs = this.#jobs();
+    for (const job of jobs) queue.enqueue(job);
     queue.start((job, signal) => this.#run(job, signal));
-    log.info('runner started', { recovered, queued: runnable.length });
+    log.info('runner started', { recovered, queued: jobs.length });
   }
 
   /** Queues the batch's runnable items (after uploads, resume or retry). */
   enqueueBatch(batchId: string): void {
-    for (const job of this.deps.store.items.runnable(batchId)) this.deps.queue.enqueue(job);
+    for (const job of this.#jobs(batchId)) this.deps.queue.enqueue(job);
+  }
+
+  /**
+   * The jobs the store says should exist: one per pending item and, when workers elsewhere
+   * run them, one per processing item under the count its claim was made from. While that
+   * job is in Redis, queueing it again adds nothing; if Redis lost it, the new one takes the
+   * item over (lifecycle.claim), so no item waits on a job that is gone.
+   */
+  #jobs(batchId?: string): Job[] {
+    const { store, queue } = this.deps;
+    const runnable = store.items.runnable(batchId);
+    if (queue.local) return runnable;
+    const taken = store.items.processing(batchId).map(({ id, batchId, attempts }) => ({
+      itemId: id,
+      batchId,
+      attempts: attempts - 1,
+    }));
+    return [...runnable, ...taken];
   }
 
   /**
@@ -103,22 +136,27 @@ export class Runner {
     }
   }
 
-  async #convert(job: Job, signal: AbortSignal, claim: { attempt?: number }): Promise<void> {
-    const { store, lifecycle, files, config, log } = this.deps;
-    const item = lifecycle.claim(job.batchId, job.itemId);
-    const batch = store.batches.get(job.batchId);
-    if (!item || !batch) return;
-    const attempt = item.attempts;
-    claim.attempt = attempt;
+  /**
+   * Claims the job's item (lifecycle.claim; `queued` from a distributed queue) and gathers
+   * what converting it takes; null when the item is not runnable (any more).
+   */
+  claim(job: Job, queued?: number): Claim | null {
+    const item = this.deps.lifecycle.claim(job.batchId, job.itemId, queued);
+    return item && this.held(job, item.attempts);
+  }
+
+  async #convert(job: Job, signal: AbortSignal, claimed: { attempt?: number }): Promise<void> {
+    const { files, config } = this.deps;
+    const claim = this.claim(job);
+    if (!claim) return;
+    const { attempt, settings, timeoutSeconds } = claim;
+    claimed.attempt = attempt;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const settings = resolveSettings(batch.preset, item.override);
 
     const work = readFile(files.input(job.batchId, job.itemId)).then((bytes) =>
       convertImage(bytes, settings, { maxInputPixels: config.maxInputPixels, signal }),
     );
-    // The timeout is per file made: a ladder of 6 files gets six times as long.
-    const timeoutSeconds = config.itemTimeoutSeconds * filesPerInput(settings);
     let result: ConvertOutput;
     try {
       result = await this.#limit(work, signal, timeoutSeconds * 1000);
@@ -134,25 +172,57 @@ export class Runner {
           : e instanceof Error
             ? e.message
             : String(e);
-      if (lifecycle.failed(job.batchId, job.itemId, attempt, reason, elapsed())) {
-        log.info('item failed', { batch: job.batchId, item: job.itemId, ms: elapsed() });
-        this.#logIfFinished(job.batchId);
-      }
+      this.fail(job, attempt, reason, elapsed());
       // sharp cannot be interrupted: the slot stays taken until libvips lets go of it.
       await work.catch(() => undefined);
       return;
     }
+    await this.record(job, claim, result, elapsed(), signal);
+  }
 
+  /** The claim `attempt` of the job's item, while it is still the item's current one. */
+  held(job: Job, attempt: number): Claim | null {
+    const { store, config } = this.deps;
+    const item = store.items.get(job.batchId, job.itemId);
+    const batch = store.batches.get(job.batchId);
+    if (!item || !batch || item.status !== 'processing' || item.attempts !== attempt) return null;
+    const settings = resolveSettings(batch.preset, item.override);
+    // The timeout is per file made: a ladder of 6 files gets six times as long.
+    const timeoutSeconds = config.itemTimeoutSeconds * filesPerInput(settings);
+    return { item, batch, attempt, settings, timeoutSeconds };
+  }
+
+  /** Records a failure of the claimed run (a no-op when the item moved on). */
+  fail(job: Job, attempt: number, reason: string, durationMs: number | null): void {
+    if (this.deps.lifecycle.failed(job.batchId, job.itemId, attempt, reason, durationMs)) {
+      this.deps.log.info('item failed', { batch: job.batchId, item: job.itemId, ms: durationMs });
+      this.#logIfFinished(job.batchId);
+    }
+  }
+
+  /**
+   * Writes a claimed run's files under temporary names and renames them, then records the
+   * result; a run whose item moved on meanwhile leaves nothing behind. A full disk throws
+   * (the image is fine: the caller retries later); any other write error fails the item.
+   */
+  async record(
+    job: Job,
+    { item, batch, attempt, settings }: Claim,
+    result: ConvertOutput,
+    durationMs: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { lifecycle, files } = this.deps;
     // A ladder's files in order (the first is also the output), or the one output.
     const outputs = result.ladder?.map((f) => f.data) ?? [result.data];
     try {
       await files.writeOutputs(job.batchId, job.itemId, outputs, signal);
     } catch (e) {
       // Out of space: the image is fine; the job waits for room (see #park).
-      if (isDiskFull(e) && !signal.aborted) throw e;
-      if (!signal.aborted) {
+      if (isDiskFull(e) && !signal?.aborted) throw e;
+      if (!signal?.aborted) {
         const reason = `Could not write the output (${e instanceof Error ? e.message : e})`;
-        lifecycle.failed(job.batchId, job.itemId, attempt, reason, elapsed());
+        lifecycle.failed(job.batchId, job.itemId, attempt, reason, durationMs);
       }
       return;
     }
@@ -177,7 +247,7 @@ export class Runner {
       outputHeight: result.height,
       width: result.inputWidth,
       height: result.inputHeight,
-      durationMs: elapsed(),
+      durationMs,
       ...(result.target && { target: result.target }),
       ...(ladder && { ladder }),
     });
@@ -227,7 +297,8 @@ export class Runner {
         log.error('could not requeue a parked job', { item: itemId, error: (e as Error).name });
       }
       this.#parked.delete(itemId);
-      queue.enqueue(p.job);
+      // Requeued, the item keeps the claim count of the run that stopped.
+      queue.enqueue({ ...p.job, attempts: p.attempt ?? p.job.attempts });
     }
     this.#retryMs = blocked ? Math.min(lastRetryMs, this.#retryMs * 2) : firstRetryMs;
     this.#scheduleRetry();

@@ -3,6 +3,7 @@ import type { LadderOutput } from '../../shared/ladder/index.js';
 import type { PresetOverride } from '../../shared/presets/index.js';
 import type { TargetReport } from '../../shared/target/encode-to-target.js';
 import { itemStatuses, type ItemStatus } from '../../shared/state/index.js';
+import type { Job } from '../queue/types.js';
 import type { Db } from './db.js';
 import { toItem, type ItemRow, type ServerItem } from './rows.js';
 
@@ -170,23 +171,25 @@ export class ItemTable {
   }
 
   /** Items ready to convert: uploaded, pending, in a running batch, in queue order. */
-  runnable(batchId?: string): { itemId: string; batchId: string }[] {
+  runnable(batchId?: string): Job[] {
     const where = batchId ? 'AND b.id = ?' : '';
     return this.db
-      .prepare<unknown[], { itemId: string; batchId: string }>(
-        `SELECT i.id AS itemId, i.batch_id AS batchId FROM items i JOIN batches b ON b.id = i.batch_id
+      .prepare<unknown[], Job>(
+        `SELECT i.id AS itemId, i.batch_id AS batchId, i.attempts FROM items i
+         JOIN batches b ON b.id = i.batch_id
          WHERE i.status = 'pending' AND i.uploaded = 1 AND b.status = 'running' ${where}
          ORDER BY b.created_at, i.ord`,
       )
       .all(...(batchId ? [batchId] : []));
   }
 
-  /** Every item left processing by a stopped server, as { id, batchId }. */
-  processing(): { id: string; batchId: string }[] {
+  /** Every item processing (in one batch), as { id, batchId, attempts }. */
+  processing(batchId?: string): { id: string; batchId: string; attempts: number }[] {
+    const where = batchId ? 'AND batch_id = ?' : '';
     return this.db
-      .prepare<[], { id: string; batchId: string }>(
-        `SELECT id, batch_id AS batchId FROM items WHERE status = 'processing'`,
+      .prepare<unknown[], { id: string; batchId: string; attempts: number }>(
+        `SELECT id, batch_id AS batchId, attempts FROM items WHERE status = 'processing' ${where}`,
       )
-      .all();
+      .all(...(batchId ? [batchId] : []));
   }
 }

@@ -70,3 +70,50 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
     kill: () => signal('SIGKILL'),
   };
 }
+
+export interface RunningWorker {
+  child: ChildProcess;
+  output: () => string;
+  /** Jobs this worker ran: outcome and claim count (its `job` log lines). */
+  jobs: () => { item: string; outcome: string; attempt: number }[];
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+/** Starts a compiled `pixpool-worker` (through its start.cjs) and waits until it takes jobs. */
+export async function startWorker(env: Record<string, string>): Promise<RunningWorker> {
+  const child = spawn(process.execPath, [path.join(outDir, 'server/worker/start.cjs')], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${out}`)), 20_000);
+    child.stdout!.on('data', () => {
+      if (!out.includes('pixpool worker ready')) return;
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}:\n${out}`)));
+  });
+  const signal = async (sig: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    await exited;
+  };
+  return {
+    child,
+    output: () => out,
+    jobs: () =>
+      [...out.matchAll(/ job item=(\S+) outcome=(\S+)(?: attempt=(\d+))?/g)].map((m) => ({
+        item: m[1],
+        outcome: m[2],
+        attempt: Number(m[3] ?? 0),
+      })),
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+  };
+}

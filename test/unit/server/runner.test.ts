@@ -107,7 +107,7 @@ describe('the embedded queue', () => {
       ['b1', 'i4'],
       ['b1', 'i4'],
     ]) {
-      queue.enqueue({ batchId, itemId });
+      queue.enqueue({ batchId, itemId, attempts: 0 });
     }
     await tick();
     expect(started).toEqual(['i1', 'i3']);
@@ -131,9 +131,9 @@ describe('the embedded queue', () => {
       runs.push(job.itemId);
       if (runs.length === 1) await new Promise<void>((r) => (finish = r));
     });
-    queue.enqueue({ batchId: 'b', itemId: 'i' });
+    queue.enqueue({ batchId: 'b', itemId: 'i', attempts: 0 });
     await tick();
-    queue.enqueue({ batchId: 'b', itemId: 'i' });
+    queue.enqueue({ batchId: 'b', itemId: 'i', attempts: 0 });
     await tick();
     expect(runs).toEqual(['i']);
     finish();

@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { outputFormats } from '../../../shared/formats/index.js';
+import type { Preset } from '../../../shared/presets/index.js';
+import {
+  bearer,
+  createBatch,
+  fixture,
+  thumbs,
+  uploadAll,
+  waitSettled,
+  type Bytes,
+  type CreatedBatch,
+} from '../../unit/server/helpers.js';
+import {
+  compileServer,
+  startServer,
+  startWorker,
+  type RunningServer,
+  type RunningWorker,
+} from '../server/process.js';
+import { startRedis, type RunningRedis } from './redis.js';
+
+// Distributed mode end to end: a real redis-server, the compiled server with
+// PIXPOOL_REDIS_URL, and `pixpool-worker` processes, all on loopback ports of their own.
+
+const token = 'test-worker-token-0123456789';
+const stopping: { stop(): Promise<void>; kill(): Promise<void> }[] = [];
+const dirs: string[] = [];
+
+beforeAll(() => compileServer(), 120_000);
+afterEach(async () => {
+  for (const p of stopping.splice(0).reverse()) await p.kill();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+afterAll(async () => {
+  for (const p of stopping.splice(0)) await p.kill();
+});
+
+interface Cluster {
+  redis: RunningRedis;
+  server: RunningServer;
+  workers: RunningWorker[];
+  api: (p: string, init?: RequestInit) => Promise<Response>;
+}
+
+async function cluster(workers: number, workerEnv: Record<string, string> = {}): Promise<Cluster> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pixpool-distributed-'));
+  dirs.push(dataDir);
+  const redis = await startRedis();
+  stopping.push(redis);
+  const server = await startServer({
+    DATA_DIR: dataDir,
+    STATIC_DIR: path.join(dataDir, 'no-dist'),
+    PIXPOOL_REDIS_URL: redis.url,
+    PIXPOOL_WORKER_TOKEN: token,
+  });
+  stopping.push(server);
+  const started: RunningWorker[] = [];
+  for (let i = 0; i < workers; i++) {
+    const worker = await startWorker({
+      PIXPOOL_REDIS_URL: redis.url,
+      PIXPOOL_SERVER_URL: server.url,
+      PIXPOOL_WORKER_TOKEN: token,
+      CONCURRENCY: '1',
+      LOCK_SECONDS: '2',
+      ...workerEnv,
+    });
+    stopping.push(worker);
+    started.push(worker);
+  }
+  const api = (p: string, init?: RequestInit) => fetch(`${server.url}/api${p}`, init);
+  return { redis, server, workers: started, api };
+}
+
+const names = ['Landscape', 'Portrait'].flatMap((n) => [1, 3, 6, 8].map((i) => `${n}_${i}.jpg`));
+const photos: Record<string, Bytes> = Object.fromEntries(
+  names.map((n) => [`photos/${n}`, fixture(`exif-orientation/${n}`)]),
+);
+
+/** Every done item's output, checked as an image of the preset's format and orientation. */
+async function checkOutputs(c: Cluster, batch: CreatedBatch, format: string) {
+  for (const item of batch.items.filter((i) => i.path.startsWith('photos/'))) {
+    const res = await c.api(`/batches/${batch.batchId}/files/${item.id}/output`, {
+      headers: bearer(batch.token),
+    });
+    expect(res.status, item.path).toBe(200);
+    const meta = await sharp(new Uint8Array(await res.arrayBuffer())).metadata();
+    expect(meta.format, item.path).toBe(format);
+    const wide = item.path.includes('Landscape');
+    expect(wide ? meta.width! > meta.height! : meta.height! > meta.width!, item.path).toBe(true);
+  }
+}
+
+describe('distributed mode', () => {
+  it('converts a batch on several workers; a bad file fails once with its reason', async () => {
+    const c = await cluster(2);
+    const broken = fixture('exif-orientation/Landscape_1.jpg');
+    const files = { ...photos, 'bad/truncated.jpg': broken.subarray(0, 4096) as Bytes };
+    const batch = await createBatch(c, files, thumbs);
+    await uploadAll(c, batch, files);
+    const status = await waitSettled(c, batch);
+    expect(status.progress).toMatchObject({ completed: names.length, failed: 1 });
+    const bad = status.images.find((i) => i.filename.endsWith('truncated.jpg'))!;
+    expect(bad.status).toBe('failed');
+    expect(bad.error).toBeTruthy();
+    await checkOutputs(c, batch, 'webp');
+    // Both workers took jobs, and each item ran exactly once: nothing was retried.
+    const jobs = c.workers.map((w) => w.jobs());
+    expect(jobs.every((j) => j.length > 0)).toBe(true);
+    const ran = jobs.flat();
+    expect(ran).toHaveLength(names.length + 1);
+    expect(new Set(ran.map((j) => j.item)).size).toBe(names.length + 1);
+  }, 60_000);
+
+  it('hands the image of a worker killed mid-conversion to another; every item is done once', async () => {
+    // Full-size AVIF: about a second an image, so the kill lands mid-conversion.
+    const slow: Preset = {
+      ...thumbs,
+      output: { format: 'avif', options: { ...outputFormats.avif.defaults, effort: 3 } },
+      resize: { ...thumbs.resize, maxWidth: 0, maxHeight: 0 },
+    };
+    const c = await cluster(2);
+    const batch = await createBatch(c, photos, slow);
+    await uploadAll(c, batch, photos);
+    const [victim, survivor] = c.workers;
+    // Kill as soon as the victim has finished one job and is into its next.
+    const deadline = Date.now() + 30_000;
+    while (victim.jobs().length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    await victim.kill();
+    const status = await waitSettled(c, batch, 90_000);
+    expect(status.progress).toMatchObject({ completed: names.length, failed: 0 });
+    await checkOutputs(c, batch, 'heif');
+    // The survivor took the killed job over (a second claim of its item), and every item
+    // was done exactly once.
+    const done = [...victim.jobs(), ...survivor.jobs()].filter((j) => j.outcome === 'done');
+    expect(new Set(done.map((j) => j.item)).size).toBe(names.length);
+    expect(done).toHaveLength(names.length);
+    expect(survivor.jobs().filter((j) => j.attempt === 2)).toHaveLength(1);
+  }, 120_000);
+});
