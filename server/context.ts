@@ -66,6 +66,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Ser
             log.warn('queue gave a job up', { item: job.itemId, outcome, reason });
             return outcome === 'pending';
           },
+          onReconnect: () => runner.queueAll(),
         })
       : new EmbeddedQueue(config.concurrency));
   const runner = new Runner({ store, lifecycle, queue, files, config, log });

@@ -1,4 +1,5 @@
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Log } from '../log.js';
 import type { Job, JobQueue, JobWorker } from './types.js';
 
@@ -48,20 +49,33 @@ export interface RedisQueueOptions {
    */
   onGaveUp: (job: Job, reason: string) => boolean;
   retryLaterMs?: number;
+  /**
+   * Redis came back after the connection dropped: it may have restarted without its data,
+   * so every job the store says should exist is queued again (a no-op for those still there).
+   */
+  onReconnect: () => void;
 }
 
 /** JobQueue over BullMQ: this process queues; workers elsewhere convert. */
 export class RedisQueue implements JobQueue {
+  #redis: Redis;
   #queue: Queue;
   #events: QueueEvents | undefined;
   #adding = new Set<Promise<unknown>>();
   #idle: (() => void)[] = [];
 
   constructor(private readonly opts: RedisQueueOptions) {
-    this.#queue = new Queue(queueName, {
-      connection: redisConnection(opts.url),
-      defaultJobOptions: jobOptions,
+    // A connection of our own, to see it come back.
+    this.#redis = new Redis(opts.url, { maxRetriesPerRequest: null });
+    let connected = false;
+    this.#redis.on('ready', () => {
+      if (connected) {
+        opts.log.info('redis is back: queueing what the store says should run');
+        opts.onReconnect();
+      }
+      connected = true;
     });
+    this.#queue = new Queue(queueName, { connection: this.#redis, defaultJobOptions: jobOptions });
     // ioredis reconnects by itself; without a listener an 'error' event would be thrown.
     this.#queue.on('error', (e) => opts.log.warn('redis queue error', { error: e.message }));
   }
@@ -113,6 +127,7 @@ export class RedisQueue implements JobQueue {
     await this.#events?.close();
     this.#events = undefined;
     await this.#queue.close();
+    this.#redis.disconnect();
   }
 
   /** Resolves when every job handed over has reached Redis. */

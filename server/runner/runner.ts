@@ -81,10 +81,16 @@ export class Runner {
     const { lifecycle, queue, log } = this.deps;
     this.#stopped = false;
     const recovered = queue.local ? lifecycle.recover() : 0;
-    const jobs = this.#jobs();
-    for (const job of jobs) queue.enqueue(job);
+    const queued = this.queueAll();
     queue.start((job, signal) => this.#run(job, signal));
-    log.info('runner started', { recovered, queued: jobs.length });
+    log.info('runner started', { recovered, queued });
+  }
+
+  /** Queues every job the store says should exist (see #jobs); returns how many. */
+  queueAll(): number {
+    const jobs = this.#jobs();
+    for (const job of jobs) this.deps.queue.enqueue(job);
+    return jobs.length;
   }
 
   /** Queues the batch's runnable items (after uploads, resume or retry). */

@@ -25,9 +25,26 @@ export class ServerClient {
     this.#auth = { Authorization: `Bearer ${token}` };
   }
 
+  /**
+   * One request, tried again over ~8 s while the server cannot be reached or answers 5xx (a
+   * restart): a finished conversion is worth waiting for, where a BullMQ retry would convert
+   * the image again.
+   */
   async #call(job: Job, path: string, init: RequestInit = {}): Promise<Response> {
     const url = `${this.#base}/${job.batchId}/${job.itemId}/${path}`;
-    const res = await fetch(url, { ...init, headers: { ...this.#auth, ...init.headers } });
+    const request = { ...init, headers: { ...this.#auth, ...init.headers } };
+    let res: Response | undefined;
+    for (let wait = 500; ; wait *= 2) {
+      const last = wait > 4000;
+      try {
+        res = await fetch(url, request);
+        if (res.status < 500 || last) break;
+        await res.body?.cancel();
+      } catch (e) {
+        if (last) throw e;
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
     if (res.status === 409) {
       await res.body?.cancel();
       throw new StaleRun(`The server says the item moved on (${path})`);

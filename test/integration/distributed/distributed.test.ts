@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -22,7 +22,7 @@ import {
   type RunningServer,
   type RunningWorker,
 } from '../server/process.js';
-import { startRedis, type RunningRedis } from './redis.js';
+import { freePort, startRedis, type RunningRedis } from './redis.js';
 
 // Distributed mode end to end: a real redis-server, the compiled server with
 // PIXPOOL_REDIS_URL, and `pixpool-worker` processes, all on loopback ports of their own.
@@ -45,19 +45,29 @@ interface Cluster {
   server: RunningServer;
   workers: RunningWorker[];
   api: (p: string, init?: RequestInit) => Promise<Response>;
+  /** Kills Redis (SIGTERM when `keepData`, which then saves its AOF) and starts it again. */
+  restartRedis(keepData: boolean): Promise<void>;
+  /** Stops the server (SIGTERM) and starts it again on the same port and data. */
+  restartServer(): Promise<void>;
 }
 
 async function cluster(workers: number, workerEnv: Record<string, string> = {}): Promise<Cluster> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pixpool-distributed-'));
   dirs.push(dataDir);
-  const redis = await startRedis();
+  const redisDir = path.join(dataDir, 'redis');
+  mkdirSync(redisDir);
+  const redisPort = await freePort();
+  const redis = await startRedis({ port: redisPort, dir: redisDir });
   stopping.push(redis);
-  const server = await startServer({
+  const port = String(await freePort());
+  const serverEnv = {
     DATA_DIR: dataDir,
     STATIC_DIR: path.join(dataDir, 'no-dist'),
     PIXPOOL_REDIS_URL: redis.url,
     PIXPOOL_WORKER_TOKEN: token,
-  });
+    PORT: port,
+  };
+  const server = await startServer(serverEnv);
   stopping.push(server);
   const started: RunningWorker[] = [];
   for (let i = 0; i < workers; i++) {
@@ -72,9 +82,36 @@ async function cluster(workers: number, workerEnv: Record<string, string> = {}):
     stopping.push(worker);
     started.push(worker);
   }
-  const api = (p: string, init?: RequestInit) => fetch(`${server.url}/api${p}`, init);
-  return { redis, server, workers: started, api };
+  const c: Cluster = {
+    redis,
+    server,
+    workers: started,
+    api: (p, init) => fetch(`${c.server.url}/api${p}`, init),
+    async restartRedis(keepData) {
+      if (keepData) await c.redis.stop();
+      else {
+        await c.redis.kill();
+        rmSync(redisDir, { recursive: true, force: true });
+        mkdirSync(redisDir);
+      }
+      c.redis = await startRedis({ port: redisPort, dir: redisDir });
+      stopping.push(c.redis);
+    },
+    async restartServer() {
+      await c.server.stop();
+      c.server = await startServer(serverEnv);
+      stopping.push(c.server);
+    },
+  };
+  return c;
 }
+
+// Full-size AVIF: about a second an image, so a fault lands mid-conversion.
+const slow: Preset = {
+  ...thumbs,
+  output: { format: 'avif', options: { ...outputFormats.avif.defaults, effort: 3 } },
+  resize: { ...thumbs.resize, maxWidth: 0, maxHeight: 0 },
+};
 
 const names = ['Landscape', 'Portrait'].flatMap((n) => [1, 3, 6, 8].map((i) => `${n}_${i}.jpg`));
 const photos: Record<string, Bytes> = Object.fromEntries(
@@ -117,12 +154,6 @@ describe('distributed mode', () => {
   }, 60_000);
 
   it('hands the image of a worker killed mid-conversion to another; every item is done once', async () => {
-    // Full-size AVIF: about a second an image, so the kill lands mid-conversion.
-    const slow: Preset = {
-      ...thumbs,
-      output: { format: 'avif', options: { ...outputFormats.avif.defaults, effort: 3 } },
-      resize: { ...thumbs.resize, maxWidth: 0, maxHeight: 0 },
-    };
     const c = await cluster(2);
     const batch = await createBatch(c, photos, slow);
     await uploadAll(c, batch, photos);
@@ -144,4 +175,28 @@ describe('distributed mode', () => {
     expect(done).toHaveLength(names.length);
     expect(survivor.jobs().filter((j) => j.attempt === 2)).toHaveLength(1);
   }, 120_000);
+
+  const faults: [string, (c: Cluster) => Promise<void>][] = [
+    ['Redis restarted without its data', (c) => c.restartRedis(false)],
+    ['Redis restarted from its append-only file', (c) => c.restartRedis(true)],
+    ['the server restarted', (c) => c.restartServer()],
+  ];
+  for (const [fault, inject] of faults) {
+    it(`loses nothing when ${fault} mid-batch: every item is done once`, async () => {
+      const c = await cluster(2);
+      const batch = await createBatch(c, photos, slow);
+      await uploadAll(c, batch, photos);
+      const deadline = Date.now() + 30_000;
+      while (c.workers.every((w) => w.jobs().length === 0) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await inject(c);
+      const status = await waitSettled(c, batch, 90_000);
+      expect(status.progress).toMatchObject({ completed: names.length, failed: 0 });
+      await checkOutputs(c, batch, 'heif');
+      const done = c.workers.flatMap((w) => w.jobs()).filter((j) => j.outcome === 'done');
+      expect(new Set(done.map((j) => j.item)).size).toBe(names.length);
+      expect(done).toHaveLength(names.length);
+    }, 120_000);
+  }
 });
