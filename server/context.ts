@@ -64,7 +64,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Ser
           onGaveUp: (job, reason) => {
             const outcome = lifecycle.gaveUp(job.batchId, job.itemId, job.attempts, reason);
             log.warn('queue gave a job up', { item: job.itemId, outcome, reason });
-            return outcome === 'pending';
+            return outcome === 'pending' ? store.items.job(job.batchId, job.itemId) : undefined;
           },
           onReconnect: () => runner.queueAll(),
         })

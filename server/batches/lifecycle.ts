@@ -253,8 +253,8 @@ export class Lifecycle {
   recover(): number {
     const stuck = this.store.items.processing();
     this.store.transaction((emit) => {
-      for (const { id, batchId } of stuck) {
-        this.#setItem(emit, this.store.items.get(batchId, id)!, 'pending');
+      for (const { itemId, batchId } of stuck) {
+        this.#setItem(emit, this.store.items.get(batchId, itemId)!, 'pending');
       }
     });
     return stuck.length;

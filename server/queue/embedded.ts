@@ -1,6 +1,9 @@
 import type { Job, JobQueue, JobWorker } from './types.js';
 
-/** The default queue: jobs wait in memory and run `concurrency` at a time in this process. */
+/**
+ * The default queue: jobs wait in memory and run `concurrency` at a time in this process,
+ * lowest priority first.
+ */
 export class EmbeddedQueue implements JobQueue {
   #waiting: Job[] = [];
   /** Item ids waiting; an item may wait once more while it is running (a retry). */
@@ -78,10 +81,13 @@ export class EmbeddedQueue implements JobQueue {
     const worker = this.#worker;
     if (!worker || this.#stopped) return;
     while (this.#running.size < this.concurrency) {
-      // One run per item at a time: a retried item waits until its previous run settled.
-      const at = this.#waiting.findIndex(
-        (j) => !this.#paused.has(j.batchId) && !this.#running.has(j.itemId),
-      );
+      // The first of the lowest priority; one run per item at a time: a retried item waits
+      // until its previous run settled.
+      let at = -1;
+      this.#waiting.forEach((j, i) => {
+        if (this.#paused.has(j.batchId) || this.#running.has(j.itemId)) return;
+        if (at < 0 || j.priority < this.#waiting[at].priority) at = i;
+      });
       if (at < 0) break;
       const [job] = this.#waiting.splice(at, 1);
       this.#known.delete(job.itemId);

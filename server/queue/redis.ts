@@ -1,7 +1,7 @@
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Log } from '../log.js';
-import type { Job, JobQueue, JobWorker } from './types.js';
+import type { Job, JobQueue, JobRef, JobWorker } from './types.js';
 
 // Distributed mode: jobs wait in BullMQ on Redis and `pixpool-worker` processes on any
 // machine run them (server/worker/). The SQLite store stays the one holder of state: a
@@ -18,10 +18,10 @@ export const redisConnection = (url: string) => ({ url, maxRetriesPerRequest: nu
  * One job per run of an item: queueing the same run again is a no-op while its job exists.
  * Ids are base64url, so the dots split it back (`jobOf`).
  */
-export const jobId = (job: Job): string => `${job.batchId}.${job.itemId}.${job.attempts}`;
+export const jobId = (job: JobRef): string => `${job.batchId}.${job.itemId}.${job.attempts}`;
 
 /** The job a job id names, or undefined for an id this queue did not make. */
-export function jobOf(id: string | undefined): Job | undefined {
+export function jobOf(id: string | undefined): JobRef | undefined {
   const [batchId, itemId, attempts, ...rest] = id?.split('.') ?? [];
   if (!batchId || !itemId || rest.length > 0 || !/^\d+$/.test(attempts ?? '')) return undefined;
   return { batchId, itemId, attempts: Number(attempts) };
@@ -40,14 +40,17 @@ export const jobOptions: JobsOptions = {
   removeOnFail: true,
 };
 
+/** BullMQ's lowest priority. */
+const maxPriority = 2 ** 21;
+
 export interface RedisQueueOptions {
   url: string;
   log: Log;
   /**
-   * A job BullMQ gave up on (retries spent, or stalled too often), with its reason; true
-   * when the item still waits for a run, and the job is queued again after `retryLaterMs`.
+   * A job BullMQ gave up on (retries spent, or stalled too often), with its reason; returns
+   * the job to queue again after `retryLaterMs` when the item still waits for a run.
    */
-  onGaveUp: (job: Job, reason: string) => boolean;
+  onGaveUp: (job: JobRef, reason: string) => Job | undefined;
   retryLaterMs?: number;
   /**
    * Redis came back after the connection dropped: it may have restarted without its data,
@@ -92,7 +95,11 @@ export class RedisQueue implements JobQueue {
 
   enqueue(job: Job, delay = 0): void {
     const adding: Promise<unknown> = this.#queue
-      .add('convert', job, { jobId: jobId(job), delay })
+      .add('convert', job, {
+        jobId: jobId(job),
+        delay,
+        priority: Math.min(job.priority, maxPriority),
+      })
       .catch((e: Error) =>
         this.opts.log.error('could not queue a job', { item: job.itemId, error: e.message }),
       )
@@ -116,9 +123,8 @@ export class RedisQueue implements JobQueue {
     this.#events.on('error', (e) => this.opts.log.warn('redis events error', { error: e.message }));
     this.#events.on('failed', ({ jobId: id, failedReason }) => {
       const job = jobOf(id);
-      if (job && this.opts.onGaveUp(job, failedReason)) {
-        this.enqueue(job, this.opts.retryLaterMs ?? 30_000);
-      }
+      const again = job && this.opts.onGaveUp(job, failedReason);
+      if (again) this.enqueue(again, this.opts.retryLaterMs ?? 30_000);
     });
   }
 

@@ -7,7 +7,15 @@ export interface Job {
    * so queueing the same run twice adds one job, and a stale job's claim is refused.
    */
   attempts: number;
+  /**
+   * Lower runs first: its batch's file count, so a small interactive batch overtakes a big
+   * one instead of waiting for it (jobs of one priority run in queue order).
+   */
+  priority: number;
 }
+
+/** What names a job's run: its item and the claim count it was queued under. */
+export type JobRef = Pick<Job, 'batchId' | 'itemId' | 'attempts'>;
 
 /**
  * Converts one job. The signal aborts when the job is cancelled; the returned promise must

@@ -13,13 +13,13 @@ import { workerAuth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import type { AppEnv } from '../http/types.js';
-import type { Job } from '../queue/types.js';
+import type { JobRef } from '../queue/types.js';
 
 const bad = (message: string) => new ApiError(400, 'invalid_manifest', message);
 const stale = () => new ApiError(409, 'conflict', 'The item is not waiting for this run any more');
 
 /** The job named by the path and its `?attempt=`, which must be the item's current claim. */
-function jobAndAttempt(c: Context): { job: Job; attempt: number } {
+function jobAndAttempt(c: Context): { job: JobRef; attempt: number } {
   const attempt = Number(c.req.query('attempt'));
   if (!Number.isInteger(attempt) || attempt < 1) throw bad('Expected ?attempt= of the claim');
   const job = { batchId: c.req.param('batchId')!, itemId: c.req.param('itemId')!, attempts: 0 };

@@ -154,7 +154,8 @@ export function uploadRoutes(ctx: ServerContext) {
       if (info) await rm(final, { force: true });
       throw e;
     }
-    if (info) queue.enqueue({ batchId: batch.id, itemId: item.id, attempts: updated.attempts });
+    const job = info && store.items.job(batch.id, item.id);
+    if (job) queue.enqueue(job);
     log.info('file received', {
       batch: batch.id,
       item: item.id,

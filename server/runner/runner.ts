@@ -8,7 +8,7 @@ import { convertImage, type ConvertOutput } from '../convert/index.js';
 import { freeBytes, isDiskFull, isEnvironmentFault } from '../faults.js';
 import type { DataFiles } from '../files.js';
 import type { Log } from '../log.js';
-import type { Job, JobQueue } from '../queue/types.js';
+import type { Job, JobQueue, JobRef } from '../queue/types.js';
 import type { ServerBatch, ServerItem, Store } from '../store/index.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
 
@@ -108,11 +108,9 @@ export class Runner {
     const { store, queue } = this.deps;
     const runnable = store.items.runnable(batchId);
     if (queue.local) return runnable;
-    const taken = store.items.processing(batchId).map(({ id, batchId, attempts }) => ({
-      itemId: id,
-      batchId,
-      attempts: attempts - 1,
-    }));
+    const taken = store.items
+      .processing(batchId)
+      .map((job) => ({ ...job, attempts: job.attempts - 1 }));
     return [...runnable, ...taken];
   }
 
@@ -146,7 +144,7 @@ export class Runner {
    * Claims the job's item (lifecycle.claim; `queued` from a distributed queue) and gathers
    * what converting it takes; null when the item is not runnable (any more).
    */
-  claim(job: Job, queued?: number): Claim | null {
+  claim(job: JobRef, queued?: number): Claim | null {
     const item = this.deps.lifecycle.claim(job.batchId, job.itemId, queued);
     return item && this.held(job, item.attempts);
   }
@@ -187,7 +185,7 @@ export class Runner {
   }
 
   /** The claim `attempt` of the job's item, while it is still the item's current one. */
-  held(job: Job, attempt: number): Claim | null {
+  held(job: JobRef, attempt: number): Claim | null {
     const { store, config } = this.deps;
     const item = store.items.get(job.batchId, job.itemId);
     const batch = store.batches.get(job.batchId);
@@ -199,7 +197,7 @@ export class Runner {
   }
 
   /** Records a failure of the claimed run (a no-op when the item moved on). */
-  fail(job: Job, attempt: number, reason: string, durationMs: number | null): void {
+  fail(job: JobRef, attempt: number, reason: string, durationMs: number | null): void {
     if (this.deps.lifecycle.failed(job.batchId, job.itemId, attempt, reason, durationMs)) {
       this.deps.log.info('item failed', { batch: job.batchId, item: job.itemId, ms: durationMs });
       this.#logIfFinished(job.batchId);
@@ -212,7 +210,7 @@ export class Runner {
    * (the image is fine: the caller retries later); any other write error fails the item.
    */
   async record(
-    job: Job,
+    job: JobRef,
     { item, batch, attempt, settings }: Claim,
     result: ConvertOutput,
     durationMs: number,

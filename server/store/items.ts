@@ -4,6 +4,9 @@ import type { PresetOverride } from '../../shared/presets/index.js';
 import type { TargetReport } from '../../shared/target/encode-to-target.js';
 import { itemStatuses, type ItemStatus } from '../../shared/state/index.js';
 import type { Job } from '../queue/types.js';
+
+/** A job's priority (Job.priority) in SQL over items `i`: its batch's file count. */
+const priority = '(SELECT COUNT(*) FROM items n WHERE n.batch_id = i.batch_id)';
 import type { Db } from './db.js';
 import { toItem, type ItemRow, type ServerItem } from './rows.js';
 
@@ -175,21 +178,32 @@ export class ItemTable {
     const where = batchId ? 'AND b.id = ?' : '';
     return this.db
       .prepare<unknown[], Job>(
-        `SELECT i.id AS itemId, i.batch_id AS batchId, i.attempts FROM items i
-         JOIN batches b ON b.id = i.batch_id
+        `SELECT i.id AS itemId, i.batch_id AS batchId, i.attempts, ${priority} AS priority
+         FROM items i JOIN batches b ON b.id = i.batch_id
          WHERE i.status = 'pending' AND i.uploaded = 1 AND b.status = 'running' ${where}
          ORDER BY b.created_at, i.ord`,
       )
       .all(...(batchId ? [batchId] : []));
   }
 
-  /** Every item processing (in one batch), as { id, batchId, attempts }. */
-  processing(batchId?: string): { id: string; batchId: string; attempts: number }[] {
-    const where = batchId ? 'AND batch_id = ?' : '';
+  /** Every item processing (in one batch), as a job under its current claim count. */
+  processing(batchId?: string): Job[] {
+    const where = batchId ? 'AND i.batch_id = ?' : '';
     return this.db
-      .prepare<unknown[], { id: string; batchId: string; attempts: number }>(
-        `SELECT id, batch_id AS batchId, attempts FROM items WHERE status = 'processing' ${where}`,
+      .prepare<unknown[], Job>(
+        `SELECT i.id AS itemId, i.batch_id AS batchId, i.attempts, ${priority} AS priority
+         FROM items i WHERE i.status = 'processing' ${where}`,
       )
       .all(...(batchId ? [batchId] : []));
+  }
+
+  /** The job that converts one item now (its claim count and priority as they stand). */
+  job(batchId: string, itemId: string): Job | undefined {
+    return this.db
+      .prepare<[string, string], Job>(
+        `SELECT i.id AS itemId, i.batch_id AS batchId, i.attempts, ${priority} AS priority
+         FROM items i WHERE i.batch_id = ? AND i.id = ?`,
+      )
+      .get(batchId, itemId);
   }
 }

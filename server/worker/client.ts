@@ -5,7 +5,7 @@ import {
   type WorkerResult,
 } from '../../shared/worker-api.js';
 import type { ConvertOutput } from '../convert/index.js';
-import type { Job } from '../queue/types.js';
+import type { JobRef } from '../queue/types.js';
 
 /** The server answered that the run is not (any more) the worker's: nothing to retry. */
 export class StaleRun extends Error {
@@ -30,7 +30,7 @@ export class ServerClient {
    * restart): a finished conversion is worth waiting for, where a BullMQ retry would convert
    * the image again.
    */
-  async #call(job: Job, path: string, init: RequestInit = {}): Promise<Response> {
+  async #call(job: JobRef, path: string, init: RequestInit = {}): Promise<Response> {
     const url = `${this.#base}/${job.batchId}/${job.itemId}/${path}`;
     const request = { ...init, headers: { ...this.#auth, ...init.headers } };
     let res: Response | undefined;
@@ -56,7 +56,7 @@ export class ServerClient {
     return res;
   }
 
-  #json(job: Job, path: string, body: unknown): Promise<Response> {
+  #json(job: JobRef, path: string, body: unknown): Promise<Response> {
     return this.#call(job, path, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -65,18 +65,18 @@ export class ServerClient {
   }
 
   /** Claims the job's item; StaleRun when it is not runnable any more. */
-  async claim(job: Job): Promise<ClaimGranted> {
+  async claim(job: JobRef): Promise<ClaimGranted> {
     return (
       await this.#json(job, 'claim', { queued: job.attempts })
     ).json() as Promise<ClaimGranted>;
   }
 
-  async input(job: Job, attempt: number): Promise<Uint8Array> {
+  async input(job: JobRef, attempt: number): Promise<Uint8Array> {
     const res = await this.#call(job, `input?attempt=${attempt}`);
     return new Uint8Array(await res.arrayBuffer());
   }
 
-  async done(job: Job, attempt: number, out: ConvertOutput, durationMs: number): Promise<void> {
+  async done(job: JobRef, attempt: number, out: ConvertOutput, durationMs: number): Promise<void> {
     const { data, ladder, ...facts } = out;
     const result: WorkerResult = {
       ...facts,
@@ -90,7 +90,7 @@ export class ServerClient {
     await this.#call(job, `done?attempt=${attempt}`, { method: 'POST', body: form });
   }
 
-  async failed(job: Job, attempt: number, failure: WorkerFailure): Promise<void> {
+  async failed(job: JobRef, attempt: number, failure: WorkerFailure): Promise<void> {
     await this.#json(job, `failed?attempt=${attempt}`, failure);
   }
 }

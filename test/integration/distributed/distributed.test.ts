@@ -176,6 +176,20 @@ describe('distributed mode', () => {
     expect(survivor.jobs().filter((j) => j.attempt === 2)).toHaveLength(1);
   }, 120_000);
 
+  it('runs a small batch before a big one queued earlier', async () => {
+    const c = await cluster(1);
+    const big = await createBatch(c, photos, slow);
+    await uploadAll(c, big, photos);
+    const one = { 'one.jpg': photos['photos/Landscape_1.jpg'] };
+    const small = await createBatch(c, one, thumbs);
+    await uploadAll(c, small, one);
+    await waitSettled(c, small);
+    // The worker was busy with the big batch's first image; the small one came next.
+    const order = c.workers[0].jobs().map((j) => j.item);
+    expect(order.indexOf(small.items[0].id)).toBeLessThanOrEqual(1);
+    expect((await waitSettled(c, big, 90_000)).progress.completed).toBe(names.length);
+  }, 120_000);
+
   const faults: [string, (c: Cluster) => Promise<void>][] = [
     ['Redis restarted without its data', (c) => c.restartRedis(false)],
     ['Redis restarted from its append-only file', (c) => c.restartRedis(true)],

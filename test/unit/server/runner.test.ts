@@ -107,7 +107,7 @@ describe('the embedded queue', () => {
       ['b1', 'i4'],
       ['b1', 'i4'],
     ]) {
-      queue.enqueue({ batchId, itemId, attempts: 0 });
+      queue.enqueue({ batchId, itemId, attempts: 0, priority: 1 });
     }
     await tick();
     expect(started).toEqual(['i1', 'i3']);
@@ -131,13 +131,34 @@ describe('the embedded queue', () => {
       runs.push(job.itemId);
       if (runs.length === 1) await new Promise<void>((r) => (finish = r));
     });
-    queue.enqueue({ batchId: 'b', itemId: 'i', attempts: 0 });
+    queue.enqueue({ batchId: 'b', itemId: 'i', attempts: 0, priority: 1 });
     await tick();
-    queue.enqueue({ batchId: 'b', itemId: 'i', attempts: 0 });
+    queue.enqueue({ batchId: 'b', itemId: 'i', attempts: 0, priority: 1 });
     await tick();
     expect(runs).toEqual(['i']);
     finish();
     await queue.idle();
     expect(runs).toEqual(['i', 'i']);
+  });
+
+  it('runs the lowest priority first, in queue order within one', async () => {
+    const queue = new EmbeddedQueue(1);
+    const started: string[] = [];
+    const release: (() => void)[] = [];
+    queue.start(async (job) => {
+      started.push(job.itemId);
+      await new Promise<void>((r) => release.push(r));
+    });
+    // A batch of 10 is under way when one of a single file arrives.
+    for (const itemId of ['b1', 'b2', 'b3']) {
+      queue.enqueue({ batchId: 'big', itemId, attempts: 0, priority: 10 });
+    }
+    queue.enqueue({ batchId: 'small', itemId: 's1', attempts: 0, priority: 1 });
+    for (let i = 0; i < 4; i++) {
+      await tick();
+      release.splice(0).forEach((r) => r());
+    }
+    await queue.idle();
+    expect(started).toEqual(['b1', 's1', 'b2', 'b3']);
   });
 });
