@@ -49,3 +49,18 @@ export interface WorkerFailure {
   reason: string;
   durationMs: number | null;
 }
+
+/** `GET /health` of a worker (its HEALTH_PORT): what it is doing and has done since it started. */
+export interface WorkerHealth {
+  status: 'ok' | 'stopping';
+  name: string;
+  version: string;
+  uptimeSeconds: number;
+  /** Whether its Redis connection is up (it reconnects by itself). */
+  redis: 'ready' | 'reconnecting';
+  concurrency: number;
+  /** Jobs converting now. */
+  busy: number;
+  /** Jobs since start: converted, failed on their image, found stale, and faults BullMQ retries. */
+  jobs: { done: number; failed: number; stale: number; faults: number };
+}

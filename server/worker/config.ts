@@ -19,6 +19,8 @@ export interface WorkerConfig {
   lockMs: number;
   /** GRACE_SECONDS: on SIGTERM, how long running jobs may take to finish. */
   graceMs: number;
+  /** HEALTH_PORT (and HEALTH_HOST, 127.0.0.1 by default): where `GET /health` answers; off unset. */
+  health?: { port: number; host: string };
 }
 
 type Env = Record<string, string | undefined>;
@@ -47,6 +49,14 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new ConfigError(`Expected CONCURRENCY between 1 and 256 but received ${env.CONCURRENCY}`);
   }
+  const rawPort = env.HEALTH_PORT?.trim();
+  const healthPort = rawPort ? Number(rawPort) : undefined;
+  if (
+    healthPort !== undefined &&
+    !(Number.isInteger(healthPort) && healthPort >= 0 && healthPort < 65_536)
+  ) {
+    throw new ConfigError(`Expected HEALTH_PORT between 0 and 65535 but received ${rawPort}`);
+  }
   return {
     redisUrl: required(env, 'PIXPOOL_REDIS_URL', 'the Redis URL the server uses'),
     serverUrl,
@@ -55,5 +65,8 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     wasmThreads: Number(env.WASM_THREADS?.trim()) || defaultWasmThreads(concurrency),
     lockMs: seconds(env, 'LOCK_SECONDS', 30, 3600),
     graceMs: seconds(env, 'GRACE_SECONDS', 30, 86_400),
+    ...(healthPort !== undefined && {
+      health: { port: healthPort, host: env.HEALTH_HOST?.trim() || '127.0.0.1' },
+    }),
   };
 }

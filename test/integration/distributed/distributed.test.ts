@@ -176,6 +176,32 @@ describe('distributed mode', () => {
     expect(survivor.jobs().filter((j) => j.attempt === 2)).toHaveLength(1);
   }, 120_000);
 
+  it('reports its health, and on SIGTERM finishes its running job before it exits', async () => {
+    const c = await cluster(2, { HEALTH_PORT: '0' });
+    const [leaving, staying] = c.workers;
+    const url = /worker health url=(\S+)/.exec(leaving.output())![1];
+    const idle = await (await fetch(url)).json();
+    expect(idle).toMatchObject({ status: 'ok', redis: 'ready', busy: 0, concurrency: 1 });
+    const batch = await createBatch(c, photos, slow);
+    await uploadAll(c, batch, photos);
+    const deadline = Date.now() + 30_000;
+    let busy = 0;
+    while (busy === 0 && Date.now() < deadline) {
+      busy = (await (await fetch(url)).json()).busy;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(busy).toBe(1);
+    const exited = new Promise<number | null>((r) => leaving.child.once('exit', r));
+    leaving.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // The job it had was finished there, not handed over: nothing ran twice.
+    expect(leaving.jobs().filter((j) => j.outcome === 'done').length).toBeGreaterThan(0);
+    expect(await waitSettled(c, batch, 90_000)).toMatchObject({ status: 'done' });
+    const done = [...leaving.jobs(), ...staying.jobs()].filter((j) => j.outcome === 'done');
+    expect(done).toHaveLength(names.length);
+    expect(done.every((j) => j.attempt === 1)).toBe(true);
+  }, 120_000);
+
   it('runs a small batch before a big one queued earlier', async () => {
     const c = await cluster(1);
     const big = await createBatch(c, photos, slow);
