@@ -77,6 +77,7 @@ export class Lifecycle {
       }
       this.store.batches.touch(batchId, this.now());
       this.store.items.setUploaded(itemId, facts, skipReason === undefined);
+      if (skipReason === undefined) this.store.items.markDuplicate(batchId, itemId);
       const { width, height } = facts;
       if (skipReason !== undefined) {
         this.#setItem(emit, item, 'skipped', skipReason);

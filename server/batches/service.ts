@@ -135,6 +135,8 @@ export class BatchService {
   cancelItem(batchId: string, itemId: string): void {
     const was = this.deps.lifecycle.cancelItem(batchId, itemId);
     if (was === 'processing' || was === 'pending') this.deps.queue.cancel(itemId);
+    // Its duplicates, which waited to copy its result, now convert on their own.
+    this.deps.runner.enqueueBatch(batchId);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { Hono } from 'hono';
 import type { UploadResult } from '../../shared/api.js';
@@ -15,7 +16,7 @@ const headBytes = 256 * 1024;
 const verdictBytes = 4096;
 
 type Outcome =
-  | { kind: 'complete'; received: number; head: Uint8Array; image: boolean }
+  | { kind: 'complete'; received: number; head: Uint8Array; image: boolean; hash: string }
   | { kind: 'limit'; limit: 'maxFileBytes' | 'declaredSize'; max: number; received: number }
   | { kind: 'aborted'; received: number };
 
@@ -34,6 +35,8 @@ async function receive(
   let received = 0;
   let image: boolean | undefined;
   const file = await open(temp, 'w');
+  // Identical inputs in a batch are converted once (server/store/items.ts markDuplicate).
+  const hash = createHash('sha256');
   const reader = body?.getReader();
   try {
     for (;;) {
@@ -60,18 +63,27 @@ async function receive(
       if (image === undefined && headLength >= verdictBytes) {
         image = sniffFormat(head.subarray(0, headLength)) !== null;
       }
-      if (image !== false) await file.write(bytes);
+      if (image !== false) {
+        hash.update(bytes);
+        await file.write(bytes);
+      }
     }
   } finally {
     await file.close();
   }
   const first = head.subarray(0, headLength);
-  return { kind: 'complete', received, head: first, image: image ?? sniffFormat(first) !== null };
+  return {
+    kind: 'complete',
+    received,
+    head: first,
+    image: image ?? sniffFormat(first) !== null,
+    hash: hash.digest('hex'),
+  };
 }
 
 /** `PUT /api/batches/:id/files/:itemId`: the raw file as the body, idempotent. */
 export function uploadRoutes(ctx: ServerContext) {
-  const { store, files, config, lifecycle, queue, service, log } = ctx;
+  const { store, files, config, lifecycle, queue, runner, service, log } = ctx;
   const app = new Hono<AppEnv>();
 
   app.put('/batches/:id/files/:itemId', batchAuth(store), async (c) => {
@@ -142,6 +154,7 @@ export function uploadRoutes(ctx: ServerContext) {
     if (info) await rename(temp, final);
     const facts = {
       received: outcome.received,
+      ...(info && { hash: outcome.hash }),
       format: info?.format ?? null,
       width: info?.width,
       height: info?.height,
@@ -154,8 +167,12 @@ export function uploadRoutes(ctx: ServerContext) {
       if (info) await rm(final, { force: true });
       throw e;
     }
+    // A duplicate of a file already converted (or failed) is settled now; one waiting for its
+    // duplicate to run needs no job.
     const job = info && store.items.job(batch.id, item.id);
-    if (job) queue.enqueue(job);
+    if (job && !(updated.sameAs && (await runner.copySettled(batch.id, item.id)))) {
+      queue.enqueue(job);
+    }
     log.info('file received', {
       batch: batch.id,
       item: item.id,

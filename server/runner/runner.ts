@@ -200,8 +200,65 @@ export class Runner {
   fail(job: JobRef, attempt: number, reason: string, durationMs: number | null): void {
     if (this.deps.lifecycle.failed(job.batchId, job.itemId, attempt, reason, durationMs)) {
       this.deps.log.info('item failed', { batch: job.batchId, item: job.itemId, ms: durationMs });
+      // The same bytes with the same settings would fail the same way.
+      for (const { job: copy, claim } of this.#duplicates(job)) {
+        this.fail(copy, claim.attempt, reason, 0);
+      }
       this.#logIfFinished(job.batchId);
     }
+  }
+
+  /**
+   * An item just uploaded as a duplicate of one that has already run: it gets that one's
+   * files (read back from disk) or its failure now, without converting. False when there is
+   * nothing to copy yet: it waits for its duplicate, or runs on its own.
+   */
+  async copySettled(batchId: string, itemId: string): Promise<boolean> {
+    const { store, files } = this.deps;
+    const item = store.items.get(batchId, itemId);
+    const from = item?.sameAs && store.items.get(batchId, item.sameAs);
+    if (!item || !from || (from.status !== 'done' && from.status !== 'failed')) return false;
+    const copy = { batchId, itemId, attempts: item.attempts };
+    const claim = this.claim(copy);
+    if (!claim) return false;
+    if (from.status === 'failed') {
+      this.fail(copy, claim.attempt, from.reason ?? 'Could not convert this file', 0);
+      return true;
+    }
+    const count = from.ladder?.length ?? 1;
+    const data = await Promise.all(
+      Array.from({ length: count }, (_, k) => readFile(files.output(batchId, from.id, k))),
+    );
+    const output: ConvertOutput = {
+      data: data[0],
+      format: from.outputFormat,
+      width: from.outputWidth!,
+      height: from.outputHeight!,
+      inputFormat: from.format!,
+      inputWidth: from.width!,
+      inputHeight: from.height!,
+      ...(from.target && { target: from.target }),
+      ...(from.keptOriginal && { keptOriginal: true }),
+      ...(from.ladder && {
+        ladder: from.ladder.map(({ size: _, path: __, ...file }, k) => ({
+          ...file,
+          data: data[k],
+        })),
+      }),
+    };
+    await this.record(copy, claim, output, 0);
+    return true;
+  }
+
+  /** The pending duplicates of the job's item (same bytes and settings), each claimed. */
+  #duplicates(job: JobRef): { job: JobRef; claim: Claim }[] {
+    const out: { job: JobRef; claim: Claim }[] = [];
+    for (const itemId of this.deps.store.items.duplicatesOf(job.batchId, job.itemId)) {
+      const copy = { batchId: job.batchId, itemId, attempts: 0 };
+      const claim = this.claim(copy);
+      if (claim) out.push({ job: copy, claim });
+    }
+    return out;
   }
 
   /**
@@ -257,7 +314,23 @@ export class Runner {
     });
     // Cancelled or deleted while converting: nobody will ask for these files.
     if (!recorded) await files.removeOutputs(job.batchId, job.itemId, outputs.length);
-    else this.#logIfFinished(job.batchId);
+    else {
+      // Identical inputs with the same settings get the same files, written, not converted.
+      for (const { job: copy, claim } of this.#duplicates(job)) {
+        try {
+          await this.record(copy, claim, result, 0);
+          this.deps.log.info('item copied from its duplicate', {
+            item: copy.itemId,
+            of: job.itemId,
+          });
+        } catch (e) {
+          // Not written (a full disk): the copy converts on its own later instead.
+          this.deps.lifecycle.requeue(copy.batchId, copy.itemId, claim.attempt);
+          this.#park(this.deps.store.items.job(copy.batchId, copy.itemId)!, undefined, e);
+        }
+      }
+      this.#logIfFinished(job.batchId);
+    }
   }
 
   #park(job: Job, attempt: number | undefined, e: unknown): void {

@@ -56,6 +56,10 @@ export const migrations: readonly string[] = [
   `ALTER TABLE items ADD COLUMN kept_original INTEGER NOT NULL DEFAULT 0;`,
   // A size ladder's files (shared/ladder LadderOutput[] as JSON); the output is the first.
   `ALTER TABLE items ADD COLUMN ladder TEXT;`,
+  // Duplicates within a batch: the input's SHA-256, and the earlier item with the same bytes
+  // and settings whose result this one copies instead of converting again.
+  `ALTER TABLE items ADD COLUMN input_hash TEXT;
+   ALTER TABLE items ADD COLUMN same_as TEXT;`,
 ];
 
 /**

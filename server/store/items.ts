@@ -7,6 +7,14 @@ import type { Job } from '../queue/types.js';
 
 /** A job's priority (Job.priority) in SQL over items `i`: its batch's file count. */
 const priority = '(SELECT COUNT(*) FROM items n WHERE n.batch_id = i.batch_id)';
+
+/**
+ * True for an item `i` that waits to copy the result of its duplicate (same_as), which has
+ * yet to run: it needs no job. Once that one is cancelled (or anything but converted), it
+ * runs on its own.
+ */
+const copies = `EXISTS (SELECT 1 FROM items l WHERE l.id = i.same_as
+  AND l.input_hash = i.input_hash AND l.status IN ('pending', 'processing'))`;
 import type { Db } from './db.js';
 import { toItem, type ItemRow, type ServerItem } from './rows.js';
 
@@ -24,6 +32,8 @@ export interface NewItem {
 /** What an upload learnt about the file. */
 export interface UploadFacts {
   received: number;
+  /** The input's SHA-256 (hex), for an image. */
+  hash?: string;
   format: FormatId | null;
   width?: number;
   height?: number;
@@ -113,8 +123,8 @@ export class ItemTable {
   setUploaded(id: string, facts: UploadFacts, uploaded: boolean): void {
     this.db
       .prepare(
-        `UPDATE items SET uploaded = ?, received = ?, size = ?, format = ?, width = ?, height = ?
-         WHERE id = ?`,
+        `UPDATE items SET uploaded = ?, received = ?, size = ?, format = ?, width = ?, height = ?,
+         input_hash = ?, same_as = NULL WHERE id = ?`,
       )
       .run(
         uploaded ? 1 : 0,
@@ -123,8 +133,38 @@ export class ItemTable {
         facts.format,
         facts.width ?? null,
         facts.height ?? null,
+        facts.hash ?? null,
         id,
       );
+  }
+
+  /**
+   * Marks the item a duplicate of the batch's first other item with the same input bytes and
+   * settings (override) that is not itself one; returns that item's id, if any.
+   */
+  markDuplicate(batchId: string, itemId: string): string | undefined {
+    const leader = this.db
+      .prepare<[string, string, string], { id: string }>(
+        `SELECT l.id FROM items l JOIN items i ON i.id = ?
+         WHERE l.batch_id = ? AND l.id <> i.id AND l.uploaded = 1 AND l.same_as IS NULL
+           AND l.input_hash = i.input_hash AND l.override IS i.override AND l.id <> ?
+         ORDER BY l.ord LIMIT 1`,
+      )
+      .get(itemId, batchId, itemId);
+    if (leader) this.db.prepare('UPDATE items SET same_as = ? WHERE id = ?').run(leader.id, itemId);
+    return leader?.id;
+  }
+
+  /** Pending items waiting to copy `leaderId`'s result, in queue order. */
+  duplicatesOf(batchId: string, leaderId: string): string[] {
+    return this.db
+      .prepare<[string, string], { id: string }>(
+        `SELECT i.id FROM items i JOIN items l ON l.id = i.same_as
+         WHERE i.batch_id = ? AND i.same_as = ? AND i.status = 'pending' AND i.uploaded = 1
+           AND i.input_hash = l.input_hash ORDER BY i.ord`,
+      )
+      .all(batchId, leaderId)
+      .map((r) => r.id);
   }
 
   /** An upload attempt that did not complete: the file is not there. */
@@ -180,7 +220,8 @@ export class ItemTable {
       .prepare<unknown[], Job>(
         `SELECT i.id AS itemId, i.batch_id AS batchId, i.attempts, ${priority} AS priority
          FROM items i JOIN batches b ON b.id = i.batch_id
-         WHERE i.status = 'pending' AND i.uploaded = 1 AND b.status = 'running' ${where}
+         WHERE i.status = 'pending' AND i.uploaded = 1 AND b.status = 'running'
+           AND NOT ${copies} ${where}
          ORDER BY b.created_at, i.ord`,
       )
       .all(...(batchId ? [batchId] : []));
@@ -197,12 +238,15 @@ export class ItemTable {
       .all(...(batchId ? [batchId] : []));
   }
 
-  /** The job that converts one item now (its claim count and priority as they stand). */
+  /**
+   * The job that converts one item now (its claim count and priority as they stand);
+   * undefined for one that copies its duplicate's result instead.
+   */
   job(batchId: string, itemId: string): Job | undefined {
     return this.db
       .prepare<[string, string], Job>(
         `SELECT i.id AS itemId, i.batch_id AS batchId, i.attempts, ${priority} AS priority
-         FROM items i WHERE i.batch_id = ? AND i.id = ?`,
+         FROM items i WHERE i.batch_id = ? AND i.id = ? AND NOT ${copies}`,
       )
       .get(batchId, itemId);
   }

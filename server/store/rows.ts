@@ -19,6 +19,8 @@ export interface ServerItem extends BatchItem {
   uploaded: boolean;
   /** Bytes of the last upload attempt, complete or not. */
   received: number;
+  /** The earlier item with the same bytes and settings, whose result this one copies. */
+  sameAs?: string;
 }
 
 export interface BatchRow {
@@ -58,6 +60,7 @@ export interface ItemRow {
   kept_original: number;
   ladder: string | null;
   attempts: number;
+  same_as: string | null;
 }
 
 // SQLite NULL becomes an absent field, as the shared types use optional fields.
@@ -104,5 +107,6 @@ export function toItem(r: ItemRow): ServerItem {
     keptOriginal: r.kept_original === 1 || undefined,
     ladder: r.ladder ? (JSON.parse(r.ladder) as LadderOutput[]) : undefined,
     attempts: r.attempts,
+    sameAs: opt(r.same_as),
   };
 }

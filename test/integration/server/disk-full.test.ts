@@ -156,7 +156,9 @@ describe.skipIf(!canMount)('a full data disk', () => {
   it('parks a job that meets a full disk and finishes it when space returns, failing nothing', async () => {
     const server = await testServer({ dataDir: dataDir() }, { background: false });
     const dir = server.ctx.files.dataDir;
-    const files: Record<string, Bytes> = { 'a.jpg': photo, 'b.jpg': photo };
+    // Two different photos: identical ones would be converted once (duplicates).
+    const other = fixture('exif-orientation/Portrait_6.jpg');
+    const files: Record<string, Bytes> = { 'a.jpg': photo, 'b.jpg': other };
     const batch = await createBatch(server, files);
     await uploadAll(server, batch, files);
     const filler = fill(dir, 0);
