@@ -45,6 +45,13 @@ export interface Config {
   redisUrl?: string;
   /** PIXPOOL_WORKER_TOKEN: what workers present on the internal endpoints; required with Redis. */
   workerToken?: string;
+  /**
+   * PIXPOOL_WEBHOOK_HOSTS: the hosts completion webhooks may go to (comma-separated, `*` for
+   * any); none by default, so a batch cannot make the server call into its own network.
+   */
+  webhookHosts?: string[];
+  /** WEBHOOK_RETRY_MS: the first retry's delay; each next one doubles (with jitter). */
+  webhookRetryMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -136,5 +143,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     cleanupIntervalSeconds: int(env, 'CLEANUP_INTERVAL_SECONDS', 60, 1, 86_400),
     heartbeatSeconds: int(env, 'HEARTBEAT_SECONDS', 15, 1, 3600),
     ...(redisUrl && { redisUrl, workerToken }),
+    webhookHosts: (env.PIXPOOL_WEBHOOK_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    webhookRetryMs: int(env, 'WEBHOOK_RETRY_MS', 1000, 1, 3_600_000),
   };
 }

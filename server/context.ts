@@ -11,6 +11,7 @@ import { RedisQueue } from './queue/redis.js';
 import type { JobQueue } from './queue/types.js';
 import { Runner } from './runner/runner.js';
 import { Store } from './store/index.js';
+import { WebhookSender } from './webhooks/sender.js';
 
 /** Everything the routes, the runner and the clean-up share; built once per server. */
 export interface ServerContext {
@@ -22,6 +23,8 @@ export interface ServerContext {
   queue: JobQueue;
   runner: Runner;
   service: BatchService;
+  /** Sends the completion webhooks finished batches asked for. */
+  webhooks: WebhookSender;
   /** The worker threads for the wasm codecs (shared by every context in the process). */
   wasm: WasmPoolHold;
   log: Log;
@@ -81,9 +84,16 @@ export function createContext(config: Config, options: ContextOptions = {}): Ser
     log,
     now,
   });
+  const webhooks = new WebhookSender({
+    store,
+    log,
+    now,
+    retryMs: config.webhookRetryMs ?? 1000,
+  });
   return {
     config,
     store,
+    webhooks,
     bus,
     files,
     lifecycle,
@@ -104,6 +114,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Ser
 export async function startBackground(ctx: ServerContext): Promise<() => Promise<void>> {
   await ctx.files.sweep((id) => ctx.store.batches.get(id) !== undefined);
   ctx.runner.start();
+  ctx.webhooks.start();
   let cleaning = false;
   const timer = setInterval(() => {
     if (cleaning) return;
@@ -117,6 +128,7 @@ export async function startBackground(ctx: ServerContext): Promise<() => Promise
   return async () => {
     clearInterval(timer);
     ctx.runner.stop();
+    await ctx.webhooks.stop();
     await ctx.queue.stop();
     await ctx.wasm.release();
   };

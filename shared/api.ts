@@ -24,6 +24,42 @@ export interface Manifest {
   name?: string;
   preset: Preset;
   files: ManifestFile[];
+  /** Where to POST a WebhookPayload when the batch finishes (docs/API.md). */
+  webhook?: WebhookRequest;
+}
+
+/**
+ * A completion webhook: `url` gets a signed POST when the batch is done or cancelled, retried
+ * with backoff until it answers 2xx. The server must allow the URL's host
+ * (PIXPOOL_WEBHOOK_HOSTS).
+ */
+export interface WebhookRequest {
+  url: string;
+  /** 16 to 256 characters; the HMAC-SHA256 key of `webhookSignatureHeader`. */
+  secret: string;
+  /** Put the batch's name and its files' paths in the payload; off by default. */
+  includeNames?: boolean;
+}
+
+/**
+ * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" under the webhook's secret>`: the
+ * receiver recomputes it and checks `t` is recent, so a replayed delivery is refused.
+ */
+export const webhookSignatureHeader = 'X-Pixpool-Signature';
+/** The same id on every try of one delivery, so a receiver can ignore repeats. */
+export const webhookDeliveryHeader = 'X-Pixpool-Delivery';
+
+/** The body of a webhook POST. */
+export interface WebhookPayload {
+  event: 'batch.finished';
+  batchId: string;
+  status: 'done' | 'cancelled';
+  progress: Progress;
+  finishedAt: string;
+  /** With `includeNames` only. */
+  name?: string;
+  /** With `includeNames` only: every file, in manifest order. */
+  files?: { path: string; status: ItemStatus; outputPath?: string; error?: string }[];
 }
 
 /** `201` from `POST /api/batches`: the token is shown once; items follow the manifest's order. */

@@ -7,6 +7,7 @@ import {
 import type { EventData } from '../events/types.js';
 import type { OutputFacts, UploadFacts } from '../store/items.js';
 import type { Store, ServerItem } from '../store/index.js';
+import { scheduleWebhook } from '../webhooks/payload.js';
 import { progressOf } from './progress.js';
 
 type Emit = (batchId: string, event: EventData) => void;
@@ -46,6 +47,7 @@ export class Lifecycle {
     const counts = this.store.items.counts(batchId);
     if (batch.status === 'running' && counts.pending + counts.processing === 0) {
       this.store.batches.setStatus(batchId, 'done', this.now());
+      scheduleWebhook(this.store, batchId, this.now());
     }
     this.#batchEvent(emit, batchId);
   }
@@ -230,6 +232,7 @@ export class Lifecycle {
       for (const id of this.store.items.idsWithStatus(batchId, ['pending', 'processing'])) {
         this.#setItem(emit, this.store.items.get(batchId, id)!, 'cancelled');
       }
+      scheduleWebhook(this.store, batchId, this.now());
       this.#batchEvent(emit, batchId);
       return running;
     });

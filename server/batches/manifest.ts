@@ -1,5 +1,10 @@
 import { describe } from '../../shared/options.js';
-import { fileCountHeader, type Manifest, type ManifestFile } from '../../shared/api.js';
+import {
+  fileCountHeader,
+  type Manifest,
+  type ManifestFile,
+  type WebhookRequest,
+} from '../../shared/api.js';
 import {
   validateOverride,
   validatePreset,
@@ -13,7 +18,41 @@ export interface CheckedManifest extends Manifest {
   name: string;
 }
 
-type Limits = Pick<Config, 'maxFilesPerBatch' | 'maxFileBytes' | 'maxBatchBytes'>;
+type Limits = Pick<Config, 'maxFilesPerBatch' | 'maxFileBytes' | 'maxBatchBytes'> &
+  Partial<Pick<Config, 'webhookHosts'>>;
+
+/** `webhook`'s problems, in the manifest's words; none when it is absent. */
+function checkWebhook(webhook: unknown, hosts: readonly string[]): string[] {
+  if (webhook === undefined) return [];
+  if (typeof webhook !== 'object' || webhook === null) {
+    return [`Expected an object for webhook but received ${describe(webhook)}`];
+  }
+  const { url, secret, includeNames } = webhook as Record<string, unknown>;
+  const messages: string[] = [];
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) {
+    messages.push(`Expected an http(s) URL for webhook.url but received ${describe(url)}`);
+  } else if (!hosts.includes('*') && !hosts.includes(parsed.hostname.toLowerCase())) {
+    messages.push(
+      `This server sends no webhooks to ${parsed.hostname}: its PIXPOOL_WEBHOOK_HOSTS ` +
+        (hosts.length ? `allows ${hosts.join(', ')}` : 'is empty'),
+    );
+  }
+  if (typeof secret !== 'string' || secret.length < 16 || secret.length > 256) {
+    messages.push('Expected a webhook.secret of 16 to 256 characters');
+  }
+  if (includeNames !== undefined && typeof includeNames !== 'boolean') {
+    messages.push(
+      `Expected true or false for webhook.includeNames but received ${describe(includeNames)}`,
+    );
+  }
+  return messages;
+}
 
 /** Body bytes allowed whatever the count: the preset, the name and JSON's punctuation. */
 const baseManifestBytes = 64 * 1024;
@@ -145,7 +184,20 @@ export function validateManifest(
   if (b.name !== undefined && (typeof b.name !== 'string' || b.name.length > 200)) {
     messages.push(`Expected a name of at most 200 characters but received ${describe(b.name)}`);
   }
+  messages.push(...checkWebhook(b.webhook, config.webhookHosts ?? []));
   if (messages.length || !preset.ok) throw invalid(messages);
   const name = typeof b.name === 'string' && b.name.trim() ? b.name.trim() : preset.value.name;
-  return { name, preset: preset.value, files: out };
+  const webhook = b.webhook as WebhookRequest | undefined;
+  return {
+    name,
+    preset: preset.value,
+    files: out,
+    ...(webhook && {
+      webhook: {
+        url: webhook.url,
+        secret: webhook.secret,
+        ...(webhook.includeNames && { includeNames: true }),
+      },
+    }),
+  };
 }

@@ -88,6 +88,7 @@ export class BatchService {
         preset: manifest.preset,
         tokenHash: hash,
         now,
+        ...(manifest.webhook && { webhook: manifest.webhook }),
       });
       items.forEach((item, order) => {
         const format = resolveSettings(manifest.preset, item.override).output.format;

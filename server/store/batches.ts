@@ -1,3 +1,4 @@
+import type { WebhookRequest } from '../../shared/api.js';
 import type { Preset } from '../../shared/presets/index.js';
 import type { BatchStatus } from '../../shared/state/index.js';
 import type { Db } from './db.js';
@@ -9,6 +10,7 @@ export interface NewBatch {
   preset: Preset;
   tokenHash: string;
   now: number;
+  webhook?: WebhookRequest;
 }
 
 /** Batch rows. Status changes keep `elapsed_ms` as the sum of running stretches. */
@@ -23,8 +25,8 @@ export class BatchTable {
     this.#get = db.prepare<[string], BatchRow>('SELECT * FROM batches WHERE id = ?');
     this.#insert = db.prepare(
       `INSERT INTO batches (id, name, status, preset, token_hash, created_at, started_at,
-         elapsed_ms, last_activity_at)
-       VALUES (@id, @name, 'running', @preset, @tokenHash, @now, @now, 0, @now)`,
+         elapsed_ms, last_activity_at, webhook)
+       VALUES (@id, @name, 'running', @preset, @tokenHash, @now, @now, 0, @now, @webhook)`,
     );
     this.#touch = db.prepare('UPDATE batches SET last_activity_at = ? WHERE id = ?');
     this.#delete = db.prepare('DELETE FROM batches WHERE id = ?');
@@ -41,7 +43,8 @@ export class BatchTable {
 
   /** Inserts a batch; it starts running at once, converting files as they arrive. */
   insert(batch: NewBatch): void {
-    this.#insert.run({ ...batch, preset: JSON.stringify(batch.preset) });
+    const webhook = batch.webhook ? JSON.stringify(batch.webhook) : null;
+    this.#insert.run({ ...batch, preset: JSON.stringify(batch.preset), webhook });
   }
 
   get(id: string): ServerBatch | undefined {

@@ -60,6 +60,20 @@ export const migrations: readonly string[] = [
   // and settings whose result this one copies instead of converting again.
   `ALTER TABLE items ADD COLUMN input_hash TEXT;
    ALTER TABLE items ADD COLUMN same_as TEXT;`,
+  // Completion webhooks: the batch's request (shared/api.ts WebhookRequest as JSON), and
+  // each delivery until it is answered 2xx or given up; they outlive a deleted batch.
+  `ALTER TABLE batches ADD COLUMN webhook TEXT;
+   CREATE TABLE webhook_deliveries (
+     id TEXT PRIMARY KEY,
+     url TEXT NOT NULL,
+     secret TEXT NOT NULL,
+     body TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_at INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     last_error TEXT
+   );
+   CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_at);`,
 ];
 
 /**

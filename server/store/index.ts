@@ -1,6 +1,7 @@
 import type { EventBus } from '../events/bus.js';
 import type { BatchEvent, EventData } from '../events/types.js';
 import { BatchTable } from './batches.js';
+import { DeliveryTable } from './deliveries.js';
 import { openDatabase, type Db } from './db.js';
 import { EventTable } from './events.js';
 import { ItemTable } from './items.js';
@@ -16,6 +17,7 @@ export class Store {
   readonly batches: BatchTable;
   readonly items: ItemTable;
   readonly events: EventTable;
+  readonly deliveries: DeliveryTable;
   #pending: BatchEvent[] | null = null;
 
   constructor(
@@ -25,6 +27,7 @@ export class Store {
     this.batches = new BatchTable(db);
     this.items = new ItemTable(db);
     this.events = new EventTable(db);
+    this.deliveries = new DeliveryTable(db);
   }
 
   /** Opens `file` (created when missing) with the current schema. */

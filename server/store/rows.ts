@@ -1,3 +1,4 @@
+import type { WebhookRequest } from '../../shared/api.js';
 import type { TargetReport } from '../../shared/target/encode-to-target.js';
 import type { LadderOutput } from '../../shared/ladder/index.js';
 import type { FormatId } from '../../shared/formats/index.js';
@@ -7,6 +8,8 @@ import type { Batch, BatchItem, BatchStatus, ItemStatus } from '../../shared/sta
 /** A batch as the server keeps it: the shared Batch plus what only the server needs. */
 export interface ServerBatch extends Batch {
   tokenHash: string;
+  /** Where to report the batch's end (shared/api.ts). */
+  webhook?: WebhookRequest;
   /** The last upload or creation: abandoned uploads are cleaned up from this. */
   lastActivityAt: number;
 }
@@ -34,6 +37,7 @@ export interface BatchRow {
   finished_at: number | null;
   elapsed_ms: number;
   last_activity_at: number;
+  webhook: string | null;
 }
 
 export interface ItemRow {
@@ -78,6 +82,7 @@ export function toBatch(r: BatchRow): ServerBatch {
     elapsedMs: r.elapsed_ms,
     tokenHash: r.token_hash,
     lastActivityAt: r.last_activity_at,
+    webhook: r.webhook ? (JSON.parse(r.webhook) as WebhookRequest) : undefined,
   };
 }
 
