@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { fileCountHeader } from '../shared/api.js';
 import { workerApiBase } from '../shared/worker-api.js';
 import { cors } from 'hono/cors';
+import { keyRequired } from './config.js';
 import type { ServerContext } from './context.js';
 import { ApiError, errorResponse } from './http/errors.js';
 import { sameSiteOnly } from './http/same-site.js';
@@ -42,7 +43,7 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
     );
   }
 
-  app.use('/api/*', sameSiteOnly(ctx.config));
+  app.use('/api/*', sameSiteOnly({ ...ctx.config, keyed: keyRequired(ctx.config) }));
 
   const api = new Hono<AppEnv>();
   api.route('/', healthRoutes(ctx));

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { limits } from '../shared/limits.js';
 
@@ -11,6 +12,11 @@ export interface Config {
   staticDir: string;
   /** Needed to create batches when set; required when `host` is not a loopback address. */
   apiKey: string | undefined;
+  /**
+   * More keys, each with its own daily quota (PIXPOOL_API_KEYS_FILE, a JSON array of
+   * `{ name, key, filesPerDay?, bytesPerDay? }`); any of them, or `apiKey`, creates batches.
+   */
+  apiKeys?: ApiKeyEntry[];
   corsOrigins: string[];
   /**
    * Host names a keyless server answers besides loopback ones: without an API key, any other
@@ -54,6 +60,18 @@ export interface Config {
   webhookRetryMs?: number;
 }
 
+/** One API key of PIXPOOL_API_KEYS_FILE: who it is and what it may create per UTC day. */
+export interface ApiKeyEntry {
+  name: string;
+  key: string;
+  filesPerDay?: number;
+  bytesPerDay?: number;
+}
+
+/** Whether creating a batch needs a key (any kind). */
+export const keyRequired = (config: Pick<Config, 'apiKey' | 'apiKeys'>): boolean =>
+  config.apiKey !== undefined || (config.apiKeys?.length ?? 0) > 0;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -94,7 +112,9 @@ export function isLoopback(host: string): boolean {
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const host = env.HOST?.trim() || '127.0.0.1';
   const apiKey = env.PIXPOOL_API_KEY?.trim() || undefined;
-  if (!isLoopback(host) && !apiKey) {
+  const keysFile = env.PIXPOOL_API_KEYS_FILE?.trim();
+  const apiKeys = keysFile ? readKeys(path.resolve(cwd, keysFile)) : [];
+  if (!isLoopback(host) && !apiKey && apiKeys.length === 0) {
     throw new ConfigError(
       `HOST=${host} makes the server reachable from other machines, so PIXPOOL_API_KEY must ` +
         'be set (anyone who can reach it could otherwise make it convert images). Set ' +
@@ -121,6 +141,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dataDir: path.resolve(cwd, env.DATA_DIR?.trim() || 'data'),
     staticDir: path.resolve(cwd, env.STATIC_DIR?.trim() || 'dist'),
     apiKey,
+    ...(apiKeys.length > 0 && { apiKeys }),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim().replace(/\/+$/, ''))
@@ -149,4 +170,40 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       .filter(Boolean),
     webhookRetryMs: int(env, 'WEBHOOK_RETRY_MS', 1000, 1, 3_600_000),
   };
+}
+
+/** PIXPOOL_API_KEYS_FILE's entries, checked: names and keys unique, keys of 16+ characters. */
+function readKeys(file: string): ApiKeyEntry[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`Could not read PIXPOOL_API_KEYS_FILE ${file}: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError(`Expected a JSON array in ${file}`);
+  const names = new Set<string>();
+  const keys = new Set<string>();
+  return parsed.map((entry: Record<string, unknown>, i) => {
+    const at = `${file}[${i}]`;
+    const { name, key, filesPerDay, bytesPerDay } = entry ?? {};
+    if (typeof name !== 'string' || !name || names.has(name)) {
+      throw new ConfigError(`Expected a unique name at ${at}`);
+    }
+    if (typeof key !== 'string' || key.length < 16 || keys.has(key)) {
+      throw new ConfigError(`Expected a unique key of at least 16 characters at ${at}`);
+    }
+    for (const [field, v] of Object.entries({ filesPerDay, bytesPerDay })) {
+      if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= 0)) {
+        throw new ConfigError(`Expected a whole number for ${at}.${field}`);
+      }
+    }
+    names.add(name);
+    keys.add(key);
+    return {
+      name,
+      key,
+      ...(filesPerDay !== undefined && { filesPerDay: filesPerDay as number }),
+      ...(bytesPerDay !== undefined && { bytesPerDay: bytesPerDay as number }),
+    };
+  });
 }

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, keyRequired, loadConfig, type Config } from './config.js';
 import { createContext, startBackground } from './context.js';
 import { consoleLog } from './log.js';
 import { version } from './version.js';
@@ -35,7 +35,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
     concurrency: config.concurrency,
     wasmThreads: config.wasmThreads,
     threadpool: pool,
-    apiKey: config.apiKey !== undefined,
+    apiKey: keyRequired(config),
   });
 });
 

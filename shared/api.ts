@@ -200,6 +200,7 @@ export type ErrorCode =
   | 'limit_exceeded'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'quota_exceeded'
   | 'disk_full'
   | 'internal';
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { isId } from '../files.js';
+import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
 import { ApiError, batchNotFound } from './errors.js';
 import type { AppEnv } from './types.js';
@@ -47,15 +48,24 @@ export function batchAuth(store: Store): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Requires `X-Api-Key` when the server has a key; compared in constant time. */
-export function apiKeyAuth(apiKey: string | undefined): MiddlewareHandler<AppEnv> {
-  const hash = apiKey ? sha256(apiKey).toString('hex') : undefined;
+/**
+ * Requires `X-Api-Key` when the server has keys; compared in constant time with each. The
+ * matching key of PIXPOOL_API_KEYS_FILE goes to `c.var.apiKey`, for its quota.
+ */
+export function apiKeyAuth(config: Pick<Config, 'apiKey' | 'apiKeys'>): MiddlewareHandler<AppEnv> {
+  const keys = [
+    ...(config.apiKey ? [{ hash: sha256(config.apiKey).toString('hex'), entry: undefined }] : []),
+    ...(config.apiKeys ?? []).map((entry) => ({ hash: sha256(entry.key).toString('hex'), entry })),
+  ];
   return async (c, next) => {
-    if (hash) {
+    if (keys.length > 0) {
       const given = c.req.header('x-api-key');
-      if (!given || !matchesHash(given, hash)) {
+      // Every key is compared, so the time taken says nothing about which one matched.
+      const matches = given ? keys.filter((k) => matchesHash(given, k.hash)) : [];
+      if (matches.length === 0) {
         throw new ApiError(401, 'unauthorized', 'Creating a batch needs a valid X-Api-Key header');
       }
+      if (matches[0].entry) c.set('apiKey', matches[0].entry);
     }
     await next();
   };

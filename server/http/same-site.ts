@@ -23,7 +23,8 @@ function hostName(host: string): string {
  *   server act; scripts and curl send no Origin and are not affected.
  */
 export function sameSiteOnly(options: {
-  apiKey: string | undefined;
+  /** Whether creating a batch needs an API key (config.keyRequired). */
+  keyed: boolean;
   corsOrigins: readonly string[];
   allowedHosts: readonly string[];
 }): MiddlewareHandler<AppEnv> {
@@ -31,7 +32,7 @@ export function sameSiteOnly(options: {
   const hosts = new Set(options.allowedHosts);
   return async (c, next) => {
     const host = c.req.header('host') ?? new URL(c.req.url).host;
-    if (options.apiKey === undefined) {
+    if (!options.keyed) {
       const name = hostName(host);
       if (!isLoopback(name) && !hosts.has(name)) {
         throw new ApiError(

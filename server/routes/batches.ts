@@ -6,6 +6,7 @@ import type { ServerContext } from '../context.js';
 import { apiKeyAuth, batchAuth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
+import { takeQuota } from '../http/quota.js';
 import { rateLimit } from '../http/rate-limit.js';
 import type { AppEnv } from '../http/types.js';
 
@@ -22,32 +23,35 @@ export function batchRoutes(ctx: ServerContext) {
     return statusView(batch, store.items.list(batchId), config.concurrency);
   };
 
-  app.post(
-    '/batches',
-    apiKeyAuth(config.apiKey),
-    rateLimit(config.rateLimitPerMinute),
-    async (c) => {
-      const declared = declaredFileCount(c.req.header(fileCountHeader), config);
-      const cap = manifestByteCap(declared);
-      const body = await readJsonBody(
-        c,
-        cap,
-        {
-          name: 'manifestBytes',
-          message:
-            declared === undefined
-              ? `A manifest without ${fileCountHeader} may have at most ${cap} bytes; send ` +
-                `${fileCountHeader}: <number of files> for a longer one`
-              : `A manifest of ${declared} files (${fileCountHeader}) may have at most ${cap} bytes`,
-        },
-        new ApiError(400, 'invalid_manifest', 'The body is not JSON', {
-          messages: ['The body is not valid JSON'],
-        }),
-      );
-      const manifest = validateManifest(body, config, declared);
+  app.post('/batches', apiKeyAuth(config), rateLimit(config.rateLimitPerMinute), async (c) => {
+    const declared = declaredFileCount(c.req.header(fileCountHeader), config);
+    const cap = manifestByteCap(declared);
+    const body = await readJsonBody(
+      c,
+      cap,
+      {
+        name: 'manifestBytes',
+        message:
+          declared === undefined
+            ? `A manifest without ${fileCountHeader} may have at most ${cap} bytes; send ` +
+              `${fileCountHeader}: <number of files> for a longer one`
+            : `A manifest of ${declared} files (${fileCountHeader}) may have at most ${cap} bytes`,
+      },
+      new ApiError(400, 'invalid_manifest', 'The body is not JSON', {
+        messages: ['The body is not valid JSON'],
+      }),
+    );
+    const manifest = validateManifest(body, config, declared);
+    const bytes = manifest.files.reduce((n, f) => n + f.size, 0);
+    const files = manifest.files.length;
+    const giveBack = takeQuota(store, c.var.apiKey, { files, bytes }, ctx.now());
+    try {
       return c.json(await service.create(manifest), 201);
-    },
-  );
+    } catch (e) {
+      giveBack?.();
+      throw e;
+    }
+  });
 
   app.get('/batches/:id', batchAuth(store), (c) => c.json(status(c.var.batch.id)));
 

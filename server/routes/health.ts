@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Capabilities, Health } from '../../shared/api.js';
 import { formats, outputFormatIds, type FormatId } from '../../shared/formats/index.js';
+import { keyRequired } from '../config.js';
 import type { ServerContext } from '../context.js';
 import type { AppEnv } from '../http/types.js';
 import { version } from '../version.js';
@@ -29,7 +30,7 @@ export function healthRoutes(ctx: ServerContext) {
         maxBatchBytes: config.maxBatchBytes,
         maxInputPixels: config.maxInputPixels,
       },
-      apiKeyRequired: config.apiKey !== undefined,
+      apiKeyRequired: keyRequired(config),
       concurrency: config.concurrency,
     }),
   );

@@ -74,6 +74,14 @@ export const migrations: readonly string[] = [
      last_error TEXT
    );
    CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_at);`,
+  // What each API key of PIXPOOL_API_KEYS_FILE created per UTC day (its quota).
+  `CREATE TABLE quota_usage (
+     key_name TEXT NOT NULL,
+     day TEXT NOT NULL,
+     files INTEGER NOT NULL,
+     bytes INTEGER NOT NULL,
+     PRIMARY KEY (key_name, day)
+   );`,
 ];
 
 /**

@@ -2,6 +2,7 @@ import type { EventBus } from '../events/bus.js';
 import type { BatchEvent, EventData } from '../events/types.js';
 import { BatchTable } from './batches.js';
 import { DeliveryTable } from './deliveries.js';
+import { QuotaTable } from './quotas.js';
 import { openDatabase, type Db } from './db.js';
 import { EventTable } from './events.js';
 import { ItemTable } from './items.js';
@@ -18,6 +19,7 @@ export class Store {
   readonly items: ItemTable;
   readonly events: EventTable;
   readonly deliveries: DeliveryTable;
+  readonly quotas: QuotaTable;
   #pending: BatchEvent[] | null = null;
 
   constructor(
@@ -28,6 +30,7 @@ export class Store {
     this.items = new ItemTable(db);
     this.events = new EventTable(db);
     this.deliveries = new DeliveryTable(db);
+    this.quotas = new QuotaTable(db);
   }
 
   /** Opens `file` (created when missing) with the current schema. */
