@@ -82,6 +82,11 @@ export interface UploadResult {
 
 export type BatchAction = 'pause' | 'resume' | 'cancel' | 'retry';
 
+/** `GET /api/batches/:id/failed`: the files that could not be converted, in manifest order. */
+export interface FailedItems {
+  items: { id: string; path: string; error: string; attempts: number }[];
+}
+
 /** Item counts per state, as the status endpoint and `batch` events report them. */
 export interface Progress {
   total: number;

@@ -238,12 +238,26 @@ export class Lifecycle {
     });
   }
 
-  /** Puts failed and cancelled items back to pending; a settled batch runs again. */
-  retry(batchId: string): string[] {
+  /**
+   * Puts failed and cancelled items (or just `only`) back to pending; a settled batch runs
+   * again.
+   */
+  retry(batchId: string, only?: string): string[] {
     return this.store.transaction((emit) => {
       const batch = this.store.batches.get(batchId);
       if (!batch) throw new StateConflict('The batch no longer exists', 'deleted');
-      const ids = this.store.items.idsWithStatus(batchId, ['failed', 'cancelled']);
+      let ids = this.store.items.idsWithStatus(batchId, ['failed', 'cancelled']);
+      if (only !== undefined) {
+        const item = this.store.items.get(batchId, only);
+        if (!item || !ids.includes(only)) {
+          const status = item?.status ?? 'deleted';
+          throw new StateConflict(
+            `Only a failed or cancelled file can be retried (${status})`,
+            status,
+          );
+        }
+        ids = [only];
+      }
       for (const id of ids) this.#setItem(emit, this.store.items.get(batchId, id)!, 'pending');
       if (batch.status === 'done' || batch.status === 'cancelled') {
         this.#setBatch(batchId, 'running');

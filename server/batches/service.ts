@@ -132,6 +132,13 @@ export class BatchService {
     log.info(`batch ${action}`, { batch: batchId });
   }
 
+  /** Retries one failed or cancelled item (StateConflict for any other). */
+  retryItem(batchId: string, itemId: string): void {
+    this.deps.lifecycle.retry(batchId, itemId);
+    this.deps.runner.enqueueBatch(batchId);
+    this.deps.log.info('item retried', { batch: batchId, item: itemId });
+  }
+
   /** Cancels one item; a running conversion is aborted and its result discarded. */
   cancelItem(batchId: string, itemId: string): void {
     const was = this.deps.lifecycle.cancelItem(batchId, itemId);

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { fileCountHeader, type BatchAction } from '../../shared/api.js';
+import { fileCountHeader, type BatchAction, type FailedItems } from '../../shared/api.js';
 import { declaredFileCount, manifestByteCap, validateManifest } from '../batches/manifest.js';
 import { statusView } from '../batches/progress.js';
 import type { ServerContext } from '../context.js';
@@ -70,6 +70,25 @@ export function batchRoutes(ctx: ServerContext) {
     service.cancelItem(batchId, c.req.param('itemId'));
     return c.json(status(batchId));
   });
+
+  app.post('/batches/:id/items/:itemId/retry', batchAuth(store), (c) => {
+    const batchId = c.var.batch.id;
+    if (!store.items.get(batchId, c.req.param('itemId'))) {
+      throw new ApiError(404, 'not_found', 'No such file in this batch');
+    }
+    service.retryItem(batchId, c.req.param('itemId'));
+    return c.json(status(batchId));
+  });
+
+  // The failed set: every file that could not be converted, with why and how often it ran.
+  app.get('/batches/:id/failed', batchAuth(store), (c) =>
+    c.json<FailedItems>({
+      items: store.items
+        .list(c.var.batch.id)
+        .filter((i) => i.status === 'failed')
+        .map((i) => ({ id: i.id, path: i.path, error: i.reason ?? '', attempts: i.attempts })),
+    }),
+  );
 
   app.delete('/batches/:id', batchAuth(store), async (c) => {
     await service.remove(c.var.batch.id, 'deleted');
