@@ -20,22 +20,27 @@ export class ServerClient {
   readonly #base: string;
   readonly #auth: Record<string, string>;
 
-  constructor(serverUrl: string, token: string) {
+  /** `retryWithinMs`: how long one request is tried again (SERVER_RETRY_SECONDS). */
+  constructor(
+    serverUrl: string,
+    token: string,
+    private readonly retryWithinMs = 8000,
+  ) {
     this.#base = `${serverUrl.replace(/\/+$/, '')}${workerApiBase}/jobs`;
     this.#auth = { Authorization: `Bearer ${token}` };
   }
 
   /**
-   * One request, tried again over ~8 s while the server cannot be reached or answers 5xx (a
-   * restart): a finished conversion is worth waiting for, where a BullMQ retry would convert
-   * the image again.
+   * One request, tried again (0.5, 1, 2… s apart) for up to `retryWithinMs` while the server
+   * cannot be reached or answers 5xx (a restart): a finished conversion is worth waiting for,
+   * where a BullMQ retry would convert the image again.
    */
   async #call(job: JobRef, path: string, init: RequestInit = {}): Promise<Response> {
     const url = `${this.#base}/${job.batchId}/${job.itemId}/${path}`;
     const request = { ...init, headers: { ...this.#auth, ...init.headers } };
     let res: Response | undefined;
-    for (let wait = 500; ; wait *= 2) {
-      const last = wait > 4000;
+    for (let wait = 500, waited = 0; ; waited += wait, wait *= 2) {
+      const last = waited + wait > this.retryWithinMs;
       try {
         res = await fetch(url, request);
         if (res.status < 500 || last) break;

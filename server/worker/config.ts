@@ -17,6 +17,11 @@ export interface WorkerConfig {
    * to the others after about this long (BullMQ's stalled-job check runs as often).
    */
   lockMs: number;
+  /**
+   * SERVER_RETRY_SECONDS: how long one request to the server is tried again before the job
+   * fails this attempt and BullMQ retries it later (exponential backoff with jitter).
+   */
+  serverRetryMs: number;
   /** GRACE_SECONDS: on SIGTERM, how long running jobs may take to finish. */
   graceMs: number;
   /** HEALTH_PORT (and HEALTH_HOST, 127.0.0.1 by default): where `GET /health` answers; off unset. */
@@ -65,6 +70,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     wasmThreads: Number(env.WASM_THREADS?.trim()) || defaultWasmThreads(concurrency),
     lockMs: seconds(env, 'LOCK_SECONDS', 30, 3600),
     graceMs: seconds(env, 'GRACE_SECONDS', 30, 86_400),
+    serverRetryMs: seconds(env, 'SERVER_RETRY_SECONDS', 8, 3600),
     ...(healthPort !== undefined && {
       health: { port: healthPort, host: env.HEALTH_HOST?.trim() || '127.0.0.1' },
     }),

@@ -28,7 +28,7 @@ try {
 
 configureSharp();
 const wasm = holdWasmPool({ size: config.wasmThreads, timeoutMs: 10 * 60_000 });
-const server = new ServerClient(config.serverUrl, config.token);
+const server = new ServerClient(config.serverUrl, config.token, config.serverRetryMs);
 const name = `${hostname()}:${process.pid}`;
 const startedAt = Date.now();
 const counts = { done: 0, failed: 0, stale: 0, faults: 0 };

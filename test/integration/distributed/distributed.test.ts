@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -113,6 +114,12 @@ const slow: Preset = {
   resize: { ...thumbs.resize, maxWidth: 0, maxHeight: 0 },
 };
 
+async function buffer(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 const names = ['Landscape', 'Portrait'].flatMap((n) => [1, 3, 6, 8].map((i) => `${n}_${i}.jpg`));
 const photos: Record<string, Bytes> = Object.fromEntries(
   names.map((n) => [`photos/${n}`, fixture(`exif-orientation/${n}`)]),
@@ -207,6 +214,49 @@ describe('distributed mode', () => {
     expect(done).toHaveLength(names.length);
     expect(done.every((j) => j.attempt === 1)).toBe(true);
   }, 120_000);
+
+  it('retries a job with growing, jittered delays while the server answers 503', async () => {
+    const c = await cluster(0);
+    // Between the worker and the server: the first three requests get 503.
+    const refusedAt: number[] = [];
+    const proxy = createServer(async (req, res) => {
+      if (refusedAt.length < 3) {
+        refusedAt.push(Date.now());
+        req.resume();
+        return void res.writeHead(503).end();
+      }
+      const body = req.method === 'GET' ? undefined : new Uint8Array(await buffer(req));
+      const answer = await fetch(`${c.server.url}${req.url}`, {
+        method: req.method,
+        headers: Object.fromEntries(
+          Object.entries(req.headers).filter(([k]) => !['host', 'connection'].includes(k)),
+        ) as Record<string, string>,
+        body,
+      });
+      res.writeHead(answer.status, Object.fromEntries(answer.headers));
+      res.end(Buffer.from(await answer.arrayBuffer()));
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    stopping.push({ stop: async () => void proxy.close(), kill: async () => void proxy.close() });
+    const worker = await startWorker({
+      PIXPOOL_REDIS_URL: c.redis.url,
+      PIXPOOL_SERVER_URL: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
+      PIXPOOL_WORKER_TOKEN: token,
+      CONCURRENCY: '1',
+      SERVER_RETRY_SECONDS: '0.1',
+    });
+    stopping.push(worker);
+    const one = { 'one.jpg': photos['photos/Landscape_1.jpg'] };
+    const batch = await createBatch(c, one, thumbs);
+    await uploadAll(c, batch, one);
+    expect((await waitSettled(c, batch, 60_000)).progress.completed).toBe(1);
+    // Three faults, each retried later than the one before (1 s, 2 s, 4 s ±50 %).
+    expect(worker.output().match(/job fault, retried later/g)).toHaveLength(3);
+    const gaps = refusedAt.slice(1).map((t, i) => t - refusedAt[i]);
+    expect(gaps[0]).toBeGreaterThanOrEqual(450);
+    expect(gaps[1]).toBeGreaterThan(gaps[0]);
+    expect(worker.jobs()).toMatchObject([{ outcome: 'done', attempt: 1 }]);
+  }, 60_000);
 
   it('runs a small batch before a big one queued earlier', async () => {
     const c = await cluster(1);
