@@ -134,7 +134,8 @@ async function checkOutputs(c: Cluster, batch: CreatedBatch, format: string) {
     expect(res.status, item.path).toBe(200);
     const meta = await sharp(new Uint8Array(await res.arrayBuffer())).metadata();
     expect(meta.format, item.path).toBe(format);
-    const wide = item.path.includes('Landscape');
+    // The HEIC fixture is 1280 × 854.
+    const wide = item.path.includes('Landscape') || item.path.endsWith('.heic');
     expect(wide ? meta.width! > meta.height! : meta.height! > meta.width!, item.path).toBe(true);
   }
 }
@@ -145,6 +146,8 @@ describe('distributed mode', () => {
     const broken = fixture('exif-orientation/Landscape_1.jpg');
     const files = {
       ...photos,
+      // Decoded by libheif-js on the worker's wasm threads.
+      'heic/example.heic': fixture('heif/example.heic'),
       'copies/Landscape_1.jpg': photos['photos/Landscape_1.jpg'],
       'copies/Portrait_6.jpg': photos['photos/Portrait_6.jpg'],
       'bad/truncated.jpg': broken.subarray(0, 4096) as Bytes,
@@ -152,7 +155,7 @@ describe('distributed mode', () => {
     const batch = await createBatch(c, files, thumbs);
     await uploadAll(c, batch, files);
     const status = await waitSettled(c, batch);
-    expect(status.progress).toMatchObject({ completed: names.length + 2, failed: 1 });
+    expect(status.progress).toMatchObject({ completed: names.length + 3, failed: 1 });
     const bad = status.images.find((i) => i.filename.endsWith('truncated.jpg'))!;
     expect(bad.status).toBe('failed');
     expect(bad.error).toBeTruthy();
@@ -162,8 +165,8 @@ describe('distributed mode', () => {
     const jobs = c.workers.map((w) => w.jobs());
     expect(jobs.every((j) => j.length > 0)).toBe(true);
     const ran = jobs.flat();
-    expect(ran).toHaveLength(names.length + 1);
-    expect(new Set(ran.map((j) => j.item)).size).toBe(names.length + 1);
+    expect(ran).toHaveLength(names.length + 2);
+    expect(new Set(ran.map((j) => j.item)).size).toBe(names.length + 2);
   }, 60_000);
 
   it('hands the image of a worker killed mid-conversion to another; every item is done once', async () => {
@@ -270,6 +273,27 @@ describe('distributed mode', () => {
     const order = c.workers[0].jobs().map((j) => j.item);
     expect(order.indexOf(small.items[0].id)).toBeLessThanOrEqual(1);
     expect((await waitSettled(c, big, 90_000)).progress.completed).toBe(names.length);
+  }, 120_000);
+
+  it('keeps a job longer than its lock: the lock is renewed while sharp runs', async () => {
+    // A one-second lock, and AVIF at effort 6 of full-size photos: seconds a job.
+    const slower: Preset = {
+      ...slow,
+      output: { format: 'avif', options: { ...outputFormats.avif.defaults, effort: 6 } },
+    };
+    const c = await cluster(2, { LOCK_SECONDS: '1' });
+    const two = Object.fromEntries(Object.entries(photos).slice(0, 2));
+    const batch = await createBatch(c, two, slower);
+    await uploadAll(c, batch, two);
+    expect((await waitSettled(c, batch, 90_000)).progress.completed).toBe(2);
+    const jobs = c.workers.flatMap((w) => w.jobs());
+    // Each ran once, under its first claim, though it outlasted the lock.
+    expect(jobs).toHaveLength(2);
+    expect(jobs.every((j) => j.outcome === 'done' && j.attempt === 1)).toBe(true);
+    const ms = c.workers
+      .flatMap((w) => [...w.output().matchAll(/ job .* ms=(\d+)/g)])
+      .map((m) => Number(m[1]));
+    expect(Math.max(...ms)).toBeGreaterThan(2000);
   }, 120_000);
 
   const faults: [string, (c: Cluster) => Promise<void>][] = [
