@@ -26,19 +26,27 @@ export interface ClaimGranted {
   timeoutSeconds: number;
 }
 
-/**
- * The `result` part of `done` (multipart: `result` as JSON, then the files `file0`…: the
- * output, or a ladder's files largest first).
- */
-export interface WorkerResult {
+/** What a conversion made, but its bytes (the server's ConvertOutput adds them). */
+export interface ConvertedFacts {
+  /** An output format, or the input's own when the original was kept (never bigger). */
   format: FormatId;
   width: number;
   height: number;
   inputFormat: FormatId;
+  /** The input's upright size. */
   inputWidth: number;
   inputHeight: number;
+  /** How a target was met, when the settings have one. */
   target?: TargetReport;
+  /** The result did not save enough: the output is the input as it came. */
   keptOriginal?: boolean;
+}
+
+/**
+ * The `result` part of `done` (multipart: `result` as JSON, then the files `file0`…: the
+ * output, or a ladder's files largest first).
+ */
+export interface WorkerResult extends ConvertedFacts {
   /** A ladder's files without their bytes, in the order of the file parts. */
   ladder?: Omit<LadderOutput, 'size' | 'path'>[];
   durationMs: number;

@@ -1,11 +1,11 @@
 import { admitImage } from '../../shared/structure/index.js';
 import { formats } from '../../shared/formats/index.js';
-import type { FormatId } from '../../shared/formats/index.js';
 import { limits } from '../../shared/limits.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
+import type { ConvertedFacts } from '../../shared/worker-api.js';
 import { planResize } from '../../shared/resize-plan.js';
 import { checkDimensions } from '../../shared/sniff.js';
-import { keepsOriginal, type TargetReport } from '../../shared/target/encode-to-target.js';
+import { keepsOriginal } from '../../shared/target/encode-to-target.js';
 import { openSource } from './decode.js';
 import { makeLadder, type LadderFile } from './ladder.js';
 import { makeFile } from './make-file.js';
@@ -25,21 +25,9 @@ export interface ConvertOptions {
   wasm?: WasmPool;
 }
 
-export interface ConvertOutput {
+export interface ConvertOutput extends ConvertedFacts {
   /** The output; with a ladder, its first (largest) file, as `ladder[0]`. */
   data: Uint8Array;
-  /** An output format, or the input's own when the original was kept (never bigger). */
-  format: FormatId;
-  width: number;
-  height: number;
-  inputFormat: FormatId;
-  /** The input's upright size. */
-  inputWidth: number;
-  inputHeight: number;
-  /** How a target was met, when the settings have one. */
-  target?: TargetReport;
-  /** The result did not save enough: `data` is the input as it came. */
-  keptOriginal?: boolean;
   /** With a ladder in the settings: every file it made, largest first. */
   ladder?: LadderFile[];
 }

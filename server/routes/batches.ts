@@ -62,23 +62,20 @@ export function batchRoutes(ctx: ServerContext) {
     });
   }
 
-  app.post('/batches/:id/items/:itemId/cancel', batchAuth(store), (c) => {
-    const batchId = c.var.batch.id;
-    if (!store.items.get(batchId, c.req.param('itemId'))) {
-      throw new ApiError(404, 'not_found', 'No such file in this batch');
-    }
-    service.cancelItem(batchId, c.req.param('itemId'));
-    return c.json(status(batchId));
-  });
-
-  app.post('/batches/:id/items/:itemId/retry', batchAuth(store), (c) => {
-    const batchId = c.var.batch.id;
-    if (!store.items.get(batchId, c.req.param('itemId'))) {
-      throw new ApiError(404, 'not_found', 'No such file in this batch');
-    }
-    service.retryItem(batchId, c.req.param('itemId'));
-    return c.json(status(batchId));
-  });
+  const itemActions = {
+    cancel: (batchId: string, itemId: string) => service.cancelItem(batchId, itemId),
+    retry: (batchId: string, itemId: string) => service.retryItem(batchId, itemId),
+  };
+  for (const [action, act] of Object.entries(itemActions)) {
+    app.post(`/batches/:id/items/:itemId/${action}`, batchAuth(store), (c) => {
+      const batchId = c.var.batch.id;
+      if (!store.items.get(batchId, c.req.param('itemId'))) {
+        throw new ApiError(404, 'not_found', 'No such file in this batch');
+      }
+      act(batchId, c.req.param('itemId'));
+      return c.json(status(batchId));
+    });
+  }
 
   // The failed set: every file that could not be converted, with why and how often it ran.
   app.get('/batches/:id/failed', batchAuth(store), (c) =>

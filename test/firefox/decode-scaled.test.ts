@@ -1,28 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ViteDevServer } from 'vite';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { harnessServer } from '../e2e/harness/dev-server.js';
+import { expect, it } from 'vitest';
 import type { ScaledAnswer, ScaledRequest } from '../e2e/harness/decode-scaled.worker.js';
-import { firefoxPort, launchFirefox, sharedFixtures, type Firefox } from './firefox.js';
+import { sharedFixtures } from './firefox.js';
+import { firefoxHarness } from './harness.js';
 
 // Firefox's ImageDecoder hands back frames already upright and at exactly the size asked,
 // where Chromium's are as stored with `rotation`/`flip` set (app/workers/pipeline/
 // decode-scaled.ts). The same harness as test/e2e/decode-scaled.spec.ts, in a Firefox worker.
 
-const port = firefoxPort() + 21;
-let server: ViteDevServer;
-let firefox: Firefox;
-
-beforeAll(async () => {
-  server = await harnessServer(port);
-  firefox = await launchFirefox();
-});
-
-afterAll(async () => {
-  await firefox?.browser.close();
-  await server?.close();
-});
+const run = firefoxHarness(21);
 
 it('a JPEG in any of the eight orientations decodes scaled and upright', async () => {
   // Landscape_1..8 hold one picture stored in the eight orientations; upright, each is
@@ -42,13 +29,7 @@ it('a JPEG in any of the eight orientations decodes scaled and upright', async (
       { width: 1100, height: 733 },
     ],
   };
-  const page = await firefox.browser.newPage();
-  await page.goto(`http://localhost:${port}/test/e2e/harness/index.html?worker=decode-scaled`);
-  const answer = await page.evaluate(
-    (r) => (window as unknown as { run(r: ScaledRequest): Promise<ScaledAnswer> }).run(r),
-    request,
-  );
-  await page.close();
+  const answer = await run<ScaledRequest, ScaledAnswer>('decode-scaled', request);
   answer.results.forEach((results, i) => {
     results.forEach((result, j) => {
       const what = `orientation ${orientations[i]} to ${request.targets[j].width} px`;

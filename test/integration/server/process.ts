@@ -25,8 +25,8 @@ export function compileServer(): void {
   compiled = true;
 }
 
-export interface RunningServer {
-  url: string;
+/** A child process of a test: its output so far, and what stops it. */
+export interface RunningChild {
   child: ChildProcess;
   output: () => string;
   /** SIGTERM and wait for the exit. */
@@ -35,54 +35,17 @@ export interface RunningServer {
   kill(): Promise<void>;
 }
 
-/** Starts the compiled server (through start.cjs, as npm start does) on a free loopback port. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const child = spawn(process.execPath, [path.join(outDir, 'server/start.cjs')], {
-    cwd: repoRoot,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
-    const check = () => {
-      const m = /listening url=(http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-  const signal = async (sig: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
-    await exited;
-  };
-  return {
-    url,
-    child,
-    output: () => out,
-    stop: () => signal('SIGTERM'),
-    kill: () => signal('SIGKILL'),
-  };
-}
-
-export interface RunningWorker {
-  child: ChildProcess;
-  output: () => string;
-  /** Jobs this worker ran: outcome and claim count (its `job` log lines). */
-  jobs: () => { item: string; outcome: string; attempt: number }[];
-  stop(): Promise<void>;
-  kill(): Promise<void>;
-}
-
-/** Starts a compiled `pixpool-worker` (through its start.cjs) and waits until it takes jobs. */
-export async function startWorker(env: Record<string, string>): Promise<RunningWorker> {
-  const child = spawn(process.execPath, [path.join(outDir, 'server/worker/start.cjs')], {
+/**
+ * Spawns `cmd` and resolves once its stdout matches `ready` (with the match), or rejects with
+ * its output when it exits first or takes over 20 s.
+ */
+export async function spawnReady(
+  cmd: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  ready: RegExp,
+): Promise<RunningChild & { ready: RegExpMatchArray }> {
+  const child = spawn(cmd, args, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,14 +54,15 @@ export async function startWorker(env: Record<string, string>): Promise<RunningW
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${out}`)), 20_000);
+  const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${cmd} did not start:\n${out}`)), 20_000);
     child.stdout!.on('data', () => {
-      if (!out.includes('pixpool worker ready')) return;
+      const m = ready.exec(out);
+      if (!m) return;
       clearTimeout(timer);
-      resolve();
+      resolve(m);
     });
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}:\n${out}`)));
+    child.once('exit', (code) => reject(new Error(`${cmd} exited with ${code}:\n${out}`)));
   });
   const signal = async (sig: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
@@ -106,14 +70,46 @@ export async function startWorker(env: Record<string, string>): Promise<RunningW
   };
   return {
     child,
+    ready: match,
     output: () => out,
-    jobs: () =>
-      [...out.matchAll(/ job item=(\S+) outcome=(\S+)(?: attempt=(\d+))?/g)].map((m) => ({
-        item: m[1],
-        outcome: m[2],
-        attempt: Number(m[3] ?? 0),
-      })),
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),
+  };
+}
+
+export interface RunningServer extends RunningChild {
+  url: string;
+}
+
+/** Starts the compiled server (through start.cjs, as npm start does) on a free loopback port. */
+export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+  const server = await spawnReady(
+    process.execPath,
+    [path.join(outDir, 'server/start.cjs')],
+    { HOST: '127.0.0.1', PORT: '0', ...env },
+    /listening url=(http:\/\/\S+)/,
+  );
+  return { ...server, url: server.ready[1] };
+}
+
+export interface RunningWorker extends RunningChild {
+  /** Jobs this worker ran: outcome and claim count (its `job` log lines). */
+  jobs: () => { item: string; outcome: string; attempt: number }[];
+}
+
+/** Starts a compiled `pixpool-worker` (through its start.cjs) and waits until it takes jobs. */
+export async function startWorker(env: Record<string, string>): Promise<RunningWorker> {
+  const worker = await spawnReady(
+    process.execPath,
+    [path.join(outDir, 'server/worker/start.cjs')],
+    env,
+    /pixpool worker ready/,
+  );
+  return {
+    ...worker,
+    jobs: () =>
+      [...worker.output().matchAll(/ job item=(\S+) outcome=(\S+)(?: attempt=(\d+))?/g)].map(
+        (m) => ({ item: m[1], outcome: m[2], attempt: Number(m[3] ?? 0) }),
+      ),
   };
 }
