@@ -296,6 +296,26 @@ describe('distributed mode', () => {
     expect(Math.max(...ms)).toBeGreaterThan(2000);
   }, 120_000);
 
+  it('a worker that loses Redis says so on /health and takes jobs again once it is back', async () => {
+    const c = await cluster(1, { HEALTH_PORT: '0' });
+    const [worker] = c.workers;
+    const url = /worker health url=(\S+)/.exec(worker.output())![1];
+    const health = async () => (await (await fetch(url)).json()).redis as string;
+    expect(await health()).toBe('ready');
+    await c.redis.kill();
+    await expect.poll(health, { timeout: 10_000 }).toBe('reconnecting');
+    // Five seconds without Redis: the worker neither exits nor hangs.
+    await new Promise((r) => setTimeout(r, 5000));
+    expect(worker.child.exitCode).toBeNull();
+    await c.restartRedis(true);
+    await expect.poll(health, { timeout: 15_000 }).toBe('ready');
+    const one = { 'one.jpg': photos['photos/Portrait_6.jpg'] };
+    const batch = await createBatch(c, one, thumbs);
+    await uploadAll(c, batch, one);
+    expect((await waitSettled(c, batch, 30_000)).progress.completed).toBe(1);
+    expect(worker.jobs()).toMatchObject([{ outcome: 'done' }]);
+  }, 60_000);
+
   const faults: [string, (c: Cluster) => Promise<void>][] = [
     ['Redis restarted without its data', (c) => c.restartRedis(false)],
     ['Redis restarted from its append-only file', (c) => c.restartRedis(true)],
