@@ -1,4 +1,4 @@
-import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { outputFormats } from '../../shared/formats/index.js';
 import { finalOutputPath, planOutputPaths } from '../../shared/naming.js';
@@ -74,12 +74,9 @@ export async function convertAll(
     item.attempts = 1;
     const inputHash = sha256(bytes);
     const made = manifest.get(input.path);
-    if (
-      made?.input === inputHash &&
-      made.settings === settingsKey &&
-      (await exists(path.join(opts.outDir, made.output)))
-    ) {
-      return settle({ status: 'done', outputPath: made.output }, true);
+    const there = made && (await stat(path.join(opts.outDir, made.output)).catch(() => undefined));
+    if (there && made.input === inputHash && made.settings === settingsKey) {
+      return settle({ status: 'done', outputPath: made.output, outputSize: there.size }, true);
     }
     const started = performance.now();
     try {

@@ -77,6 +77,10 @@ describe('pixpool convert', () => {
     const before = statSync(path.join(out, 'photos/a.webp')).mtimeMs;
     const again = pixpool('convert', tree, '-o', out, '--preset', 'thumbnails-webp-400');
     expect(again.stdout).toContain('0 converted, 3 already there');
+    // The report still counts what the kept files weigh.
+    const report = JSON.parse(readFileSync(path.join(out, 'pixpool-report.json'), 'utf8'));
+    const kept = report.rows.find((row: { path: string }) => row.path === 'photos/a.jpg');
+    expect(kept.outputBytes).toBe(statSync(path.join(out, 'photos/a.webp')).size);
     expect(statSync(path.join(out, 'photos/a.webp')).mtimeMs).toBe(before);
     // Other settings would replace the files: refused without --overwrite.
     const other = pixpool(
