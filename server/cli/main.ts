@@ -165,6 +165,22 @@ program
     }
   });
 program
+  .command('serve')
+  .description('run the sync server (configured by its environment: docs/API.md)')
+  .option('--port <n>', 'port (PORT)', whole('port'))
+  .option('--host <address>', 'address to listen on (HOST)')
+  .action(async (flags: { port?: number; host?: string }) => {
+    if (flags.port !== undefined) process.env.PORT = String(flags.port);
+    if (flags.host !== undefined) process.env.HOST = flags.host;
+    await import('../index.js');
+  });
+program
+  .command('worker')
+  .description('run a conversion worker for a distributed server (docs/DEPLOY.md)')
+  .action(async () => {
+    await import('../worker/main.js');
+  });
+program
   .command('presets')
   .description('list the built-in presets')
   .action(() => {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures } from '../../unit/server/helpers.js';
-import { compileServer, outDir } from '../server/process.js';
+import { compileServer, outDir, spawnReady } from '../server/process.js';
 
 // The compiled CLI (what bin/pixpool.cjs loads) on a folder tree made from the fixtures.
 
@@ -114,5 +114,24 @@ describe('pixpool convert', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Expected integer between 0 and 100 for output.options.quality');
     expect(pixpool('presets').stdout).toContain('thumbnails-webp-400');
+  });
+
+  it('serves the sync server and runs a worker under one command', async () => {
+    const server = await spawnReady(
+      process.execPath,
+      [path.join(outDir, 'server/cli/start.cjs'), 'serve', '--port', '0'],
+      { DATA_DIR: path.join(work, 'data'), STATIC_DIR: path.join(work, 'no-dist') },
+      /listening url=(http:\/\/\S+)/,
+    );
+    try {
+      const health = await (await fetch(`${server.ready[1]}/api/health`)).json();
+      expect(health.status).toBe('ok');
+    } finally {
+      await server.stop();
+    }
+    // A worker without its settings says which one is missing.
+    const worker = pixpool('worker');
+    expect(worker.code).toBe(1);
+    expect(worker.stderr).toContain('PIXPOOL_SERVER_URL');
   });
 });
