@@ -24,6 +24,17 @@ export class StateConflict extends Error {
 }
 
 /**
+ * What a distributed queue's job, queued when its item had `queued` claims, still stands for:
+ * the item waiting for that very job, or the item in a run claimed since the job was queued
+ * (its own claim, or a takeover's); undefined when the job is stale.
+ */
+function jobFinds(item: ServerItem, queued: number): 'pending' | 'processing' | undefined {
+  if (item.status === 'pending' && item.attempts === queued) return 'pending';
+  if (item.status === 'processing' && item.attempts > queued) return 'processing';
+  return undefined;
+}
+
+/**
  * Every state change of batches and items: each checks the shared state machine, writes the
  * rows and appends its events in one transaction, so SSE replay and the rows always agree.
  */
@@ -113,10 +124,7 @@ export class Lifecycle {
       const item = this.store.items.get(batchId, itemId);
       if (!batch || batch.status !== 'running' || !item?.uploaded) return null;
       const runnable =
-        queued === undefined
-          ? item.status === 'pending'
-          : (item.status === 'pending' && item.attempts === queued) ||
-            (item.status === 'processing' && item.attempts > queued);
+        queued === undefined ? item.status === 'pending' : jobFinds(item, queued) !== undefined;
       if (!runnable) return null;
       this.store.items.start(itemId);
       emit(batchId, { type: 'item', data: { id: itemId, status: 'processing', stage: 'decode' } });
@@ -173,8 +181,8 @@ export class Lifecycle {
   ): 'failed' | 'pending' | 'stale' {
     return this.store.transaction((emit) => {
       const item = this.store.items.get(batchId, itemId);
-      if (item?.status === 'pending' && item.attempts === queued) return 'pending';
-      if (item?.status !== 'processing' || item.attempts <= queued) return 'stale';
+      const found = item && jobFinds(item, queued);
+      if (found !== 'processing') return found ?? 'stale';
       const why = `Conversion was given up after repeated faults outside the image (${reason})`;
       this.store.items.setFailed(itemId, why, null);
       emit(batchId, { type: 'item', data: { id: itemId, status: 'failed', error: why } });
