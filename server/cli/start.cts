@@ -1,9 +1,7 @@
 // `pixpool`'s entry point: sizes libuv's thread pool before anything uses it, as the server's
 // start.cts does, then loads the CLI (main.ts).
-import os = require('node:os');
 import threadpool = require('../threadpool.cjs');
 
-process.env.CONCURRENCY ||= String(os.availableParallelism());
 threadpool.sizeThreadpool();
 
 void import('./main.js');

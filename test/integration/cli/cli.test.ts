@@ -36,6 +36,9 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** The fixture tree to `out` as thumbnails: the runs below differ only in what they add. */
+const thumbnails = ['convert', tree, '-o', out, '--preset', 'thumbnails-webp-400'];
+
 function pixpool(...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(outDir, 'server/cli/start.cjs'), ...args], {
     encoding: 'utf8',
@@ -46,7 +49,7 @@ function pixpool(...args: string[]) {
 
 describe('pixpool convert', () => {
   it('keeps the tree and names, writes the report, and fails with the reasons of bad files', async () => {
-    const r = pixpool('convert', tree, '-o', out, '--preset', 'thumbnails-webp-400');
+    const r = pixpool(...thumbnails);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('3 converted, 0 already there, 1 skipped, 1 failed');
     expect(r.stderr).toContain('failed: photos/broken.jpg: Could not decode JPEG');
@@ -75,7 +78,7 @@ describe('pixpool convert', () => {
 
   it('converts nothing again, and replaces nothing unless asked', () => {
     const before = statSync(path.join(out, 'photos/a.webp')).mtimeMs;
-    const again = pixpool('convert', tree, '-o', out, '--preset', 'thumbnails-webp-400');
+    const again = pixpool(...thumbnails);
     expect(again.stdout).toContain('0 converted, 3 already there');
     // The report still counts what the kept files weigh.
     const report = JSON.parse(readFileSync(path.join(out, 'pixpool-report.json'), 'utf8'));
@@ -83,29 +86,10 @@ describe('pixpool convert', () => {
     expect(kept.outputBytes).toBe(statSync(path.join(out, 'photos/a.webp')).size);
     expect(statSync(path.join(out, 'photos/a.webp')).mtimeMs).toBe(before);
     // Other settings would replace the files: refused without --overwrite.
-    const other = pixpool(
-      'convert',
-      tree,
-      '-o',
-      out,
-      '--preset',
-      'thumbnails-webp-400',
-      '-q',
-      '40',
-    );
+    const other = pixpool(...thumbnails, '-q', '40');
     expect(other.stderr).toContain('is already there; pass --overwrite to replace it');
     expect(statSync(path.join(out, 'photos/a.webp')).mtimeMs).toBe(before);
-    const replaced = pixpool(
-      'convert',
-      tree,
-      '-o',
-      out,
-      '--preset',
-      'thumbnails-webp-400',
-      '-q',
-      '40',
-      '--overwrite',
-    );
+    const replaced = pixpool(...thumbnails, '-q', '40', '--overwrite');
     expect(replaced.stdout).toContain('3 converted');
   });
 
