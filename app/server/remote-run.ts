@@ -87,7 +87,7 @@ export class RemoteRun {
     onProgress: (f: number) => void,
   ): Promise<UploadResult> {
     try {
-      return await this.client.upload(
+      return await this.client.uploadBlob(
         this.link.batchId,
         this.link.token,
         remoteId,
@@ -175,7 +175,8 @@ export class RemoteRun {
       const count = event.ladder?.length || 1;
       outputs = [];
       for (let k = 0; k < count; k++) {
-        outputs.push(await this.client.output(this.link.batchId, this.link.token, event.id, k));
+        const res = await this.client.output(this.link.batchId, this.link.token, event.id, k);
+        outputs.push(await res.blob());
       }
     } catch (e) {
       if (e instanceof ServerError && e.status === 404) {

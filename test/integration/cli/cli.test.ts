@@ -1,28 +1,38 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtures } from '../../unit/server/helpers.js';
-import { compileServer, outDir, spawnReady } from '../server/process.js';
+import { presetCommand } from '../../../shared/presets/index.js';
+import { fixtures, repoRoot } from '../../unit/server/helpers.js';
+import { edited } from '../../unit/shared/edited-presets.js';
+import { compileServer, outDir, spawnReady, startServer } from '../server/process.js';
 
-// The compiled CLI (what bin/pixpool.cjs loads) on a folder tree made from the fixtures.
+// The real bin (bin/pixpool.cjs, beside a build/ that is this test's compiled server) on a
+// folder tree made from the fixtures.
 
 const work = mkdtempSync(path.join(tmpdir(), 'pixpool-cli-'));
 const tree = path.join(work, 'photos');
 const out = path.join(work, 'out');
+const bin = path.join(work, 'package/bin/pixpool.cjs');
 
 beforeAll(() => {
   compileServer();
+  cpSync(path.join(repoRoot, 'bin'), path.dirname(bin), { recursive: true });
+  symlinkSync(outDir, path.join(work, 'package/build'));
   mkdirSync(path.join(tree, 'trip/day1'), { recursive: true });
   const exif = (name: string) => path.join(fixtures, 'exif-orientation', name);
   copyFileSync(exif('Landscape_1.jpg'), path.join(tree, 'a.jpg'));
@@ -40,7 +50,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const thumbnails = ['convert', tree, '-o', out, '--preset', 'thumbnails-webp-400'];
 
 function pixpool(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(outDir, 'server/cli/start.cjs'), ...args], {
+  const r = spawnSync(process.execPath, [bin, ...args], {
     encoding: 'utf8',
     env: { ...process.env, CONCURRENCY: '2' },
   });
@@ -103,7 +113,7 @@ describe('pixpool convert', () => {
   it('serves the sync server and runs a worker under one command', async () => {
     const server = await spawnReady(
       process.execPath,
-      [path.join(outDir, 'server/cli/start.cjs'), 'serve', '--port', '0'],
+      [bin, 'serve', '--port', '0'],
       { DATA_DIR: path.join(work, 'data'), STATIC_DIR: path.join(work, 'no-dist') },
       /listening url=(http:\/\/\S+)/,
     );
@@ -117,5 +127,138 @@ describe('pixpool convert', () => {
     const worker = pixpool('worker');
     expect(worker.code).toBe(1);
     expect(worker.stderr).toContain('PIXPOOL_SERVER_URL');
+  });
+});
+
+/** The files a run put in `dir` (its outputs and their sizes), reports and manifest aside. */
+function outputsIn(dir: string): Record<string, number> {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  return Object.fromEntries(
+    files
+      .filter((f) => !f.includes('pixpool-') && statSync(path.join(dir, f)).isFile())
+      .sort()
+      .map((f) => [f, statSync(path.join(dir, f)).size]),
+  );
+}
+
+describe('pixpool convert --server', () => {
+  it('converts on the sync server into the same tree, with the same skip rule', async () => {
+    const server = await startServer({
+      DATA_DIR: path.join(work, 'server-data'),
+      STATIC_DIR: path.join(work, 'no-dist'),
+    });
+    const remoteOut = path.join(work, 'out-server');
+    try {
+      const r = pixpool(
+        ...thumbnails.slice(0, 3),
+        remoteOut,
+        '-p',
+        'thumbnails-webp-400',
+        '--server',
+        server.url,
+      );
+      expect(r.stdout).toContain('3 converted, 0 already there, 1 skipped, 1 failed');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('failed: photos/broken.jpg: Could not decode JPEG');
+      // The tree and names a local run makes, every output a 400 px WebP.
+      expect(Object.keys(outputsIn(remoteOut))).toEqual([
+        'photos/a.webp',
+        'photos/trip/b.webp',
+        'photos/trip/day1/c.webp',
+      ]);
+      for (const file of Object.keys(outputsIn(remoteOut))) {
+        const meta = await sharp(path.join(remoteOut, file)).metadata();
+        expect([meta.format, Math.max(meta.width!, meta.height!)], file).toEqual(['webp', 400]);
+      }
+      const report = JSON.parse(readFileSync(path.join(remoteOut, 'pixpool-report.json'), 'utf8'));
+      expect(
+        report.rows.find((row: { path: string }) => row.path === 'photos/a.jpg'),
+      ).toMatchObject({
+        status: 'done',
+        outputPath: 'photos/a.webp',
+        inputWidth: 1800,
+      });
+      const again = pixpool(
+        ...thumbnails.slice(0, 3),
+        remoteOut,
+        '-p',
+        'thumbnails-webp-400',
+        '--server',
+        server.url,
+      );
+      expect(again.stdout).toContain('0 converted, 3 already there');
+      // The batch is gone from the server once its files are home.
+      expect(server.output()).toMatch(/batch deleted/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('says so when the server cannot be reached', () => {
+    const r = pixpool(
+      'convert',
+      tree,
+      '-o',
+      path.join(work, 'out-none'),
+      '--server',
+      'http://127.0.0.1:9',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('The server at http://127.0.0.1:9 could not be reached');
+  });
+});
+
+describe('pixpool convert --watch', () => {
+  it('converts a file added after it started, and nothing twice', async () => {
+    const watched = path.join(work, 'watched');
+    const watchOut = path.join(work, 'out-watch');
+    mkdirSync(path.join(watched, 'in'), { recursive: true });
+    copyFileSync(path.join(tree, 'a.jpg'), path.join(watched, 'a.jpg'));
+    const run = await spawnReady(
+      process.execPath,
+      [bin, 'convert', watched, '-o', watchOut, '-p', 'thumbnails-webp-400', '--watch'],
+      { CONCURRENCY: '2' },
+      /Watching/,
+    );
+    try {
+      expect(run.output()).toContain('1 converted');
+      copyFileSync(path.join(tree, 'trip/b.jpg'), path.join(watched, 'in/b.jpg'));
+      const made = path.join(watchOut, 'watched/in/b.webp');
+      for (let t = 0; t < 150 && !existsSync(made); t++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect((await sharp(made).metadata()).height).toBe(400);
+      await expect
+        .poll(() => run.output(), { timeout: 5000 })
+        .toContain('1 converted, 1 already there');
+      expect(run.output()).not.toContain('kept');
+    } finally {
+      run.child.kill('SIGINT');
+      await new Promise((r) => run.child.once('exit', r));
+    }
+    expect(run.child.exitCode).toBe(0);
+  });
+});
+
+describe('Copy as command', () => {
+  it('converts with the same settings as the preset it was copied from', () => {
+    const input = path.join(work, 'one');
+    mkdirSync(input);
+    copyFileSync(path.join(tree, 'a.jpg'), path.join(input, 'a.jpg'));
+    for (const [k, preset] of edited.entries()) {
+      const dir = path.join(work, `round-trip-${k}`);
+      const line = presetCommand(preset, input, dir);
+      // The line as sh splits it, run with the real bin.
+      const words = execFileSync('sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
+        .split('\0')
+        .slice(0, -1);
+      expect(words[0]).toBe('pixpool');
+      const made = pixpool(...words.slice(1));
+      expect(made.code, `${line}\n${made.stderr}`).toBe(0);
+      // The preset itself as a file makes the same settings: its run finds the files made.
+      const file = path.join(work, `preset-${k}.json`);
+      writeFileSync(file, JSON.stringify(preset));
+      const same = pixpool('convert', input, '-o', dir, '-p', file);
+      expect(same.stdout, preset.name).toContain('0 converted, 1 already there');
+    }
   });
 });
