@@ -105,7 +105,7 @@ export function presetFromCommand(
   const checked = validatePreset({
     ...raw,
     builtIn: false,
-    name: changed ? `${base.name}, changed` : base.name,
+    name: changed ? `${base.name.slice(0, 71)}, changed` : base.name,
   });
   if (errors.length === 0) return checked;
   return { ok: false, errors: [...errors, ...(checked.ok ? [] : checked.errors)] };
