@@ -113,8 +113,7 @@ async function runOnce(args: string[], preset: Preset, f: ConvertFlags, quiet = 
 /** `pixpool convert`: one pass, or with `--watch` a pass whenever an input is added or changed. */
 export async function convertCommand(args: string[], f: ConvertFlags): Promise<number> {
   const preset = await presetOf(f);
-  const code = await runOnce(args, preset, f);
-  if (!f.watch) return code;
+  if (!f.watch) return runOnce(args, preset, f);
 
   const outDir = path.resolve(f.out);
   const watcher = watch(args, {
@@ -123,10 +122,10 @@ export async function convertCommand(args: string[], f: ConvertFlags): Promise<n
     awaitWriteFinish: { stabilityThreshold: 300, pollInterval: 100 },
     ignored: (p) => path.basename(p).startsWith('.') || inside(path.resolve(p), outDir),
   });
-  // Files that arrive before the first scan ends would count as there from the start.
+  // Watching from before the first pass: what arrives while it runs makes the next one.
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  console.log(`Watching ${args.join(', ')} for new and changed files (Ctrl-C stops)`);
-  let running: Promise<unknown> = Promise.resolve();
+  const warn = (e: unknown) => console.error(`pixpool: ${e instanceof Error ? e.message : e}`);
+  let running: Promise<unknown> = runOnce(args, preset, f).catch(warn);
   let timer: NodeJS.Timeout | undefined;
   // Changes in a burst (a folder copied in) make one pass; passes never overlap.
   const again = () => {
@@ -135,8 +134,9 @@ export async function convertCommand(args: string[], f: ConvertFlags): Promise<n
       running = running.then(() => runOnce(args, preset, f, true)).catch(warn);
     }, 200);
   };
-  const warn = (e: unknown) => console.error(`pixpool: ${e instanceof Error ? e.message : e}`);
   watcher.on('add', again).on('change', again).on('error', warn);
+  await running;
+  console.log(`Watching ${args.join(', ')} for new and changed files (Ctrl-C stops)`);
   await new Promise<void>((resolve) => process.once('SIGINT', resolve));
   clearTimeout(timer);
   await watcher.close();

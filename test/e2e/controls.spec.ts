@@ -58,8 +58,8 @@ test('cancel one, pause and resume, cancel all, then retry brings every file to 
     .toBeGreaterThan(paused.done ?? 0);
 
   // Cancel the one that is running: its worker is stopped at once. A file can finish between
-  // being seen running and the click (a PNG here takes under a second), so that row is held by its
-  // path, and when it got done first the next running one is tried.
+  // being seen running and the click (a PNG here takes under a second), so that row is held
+  // by its path, and when it got done first the next running one is tried.
   let cancelledRunning = false;
   for (let tries = 0; tries < 5 && !cancelledRunning; tries++) {
     const path = await withStatus(page, 'processing').first().getAttribute('data-path');

@@ -191,27 +191,44 @@ describe('pixpool convert --server', () => {
 });
 
 describe('pixpool convert --watch', () => {
-  it('converts a file added after it started, and nothing twice', async () => {
+  it('converts files added while its first pass runs and after, and nothing twice', async () => {
     const watched = path.join(work, 'watched');
     const watchOut = path.join(work, 'out-watch');
     mkdirSync(path.join(watched, 'in'), { recursive: true });
-    copyFileSync(path.join(tree, 'a.jpg'), path.join(watched, 'a.jpg'));
+    // A first pass long enough (8 files, one at a time) to add a file while it runs.
+    const first = Array.from({ length: 8 }, (_, k) => `a${k}`);
+    for (const name of first) {
+      copyFileSync(path.join(tree, 'a.jpg'), path.join(watched, `${name}.jpg`));
+    }
     const run = await spawnReady(
       process.execPath,
-      [bin, 'convert', watched, '-o', watchOut, '-p', 'thumbnails-webp-400', '--watch'],
-      { CONCURRENCY: '2' },
-      /Watching/,
+      [bin, 'convert', watched, '-o', watchOut, '-p', 'thumbnails-webp-400', '-j', '1', '--watch'],
+      { CONCURRENCY: '1' },
+      /^done /m,
     );
+    const made = (name: string) => path.join(watchOut, 'watched/in', `${name}.webp`);
+    const settled = async (file: string) => {
+      await expect.poll(() => existsSync(file), { timeout: 15_000 }).toBe(true);
+      expect((await sharp(file).metadata()).height).toBe(400);
+    };
     try {
-      expect(run.output()).toContain('1 converted');
-      copyFileSync(path.join(tree, 'trip/b.jpg'), path.join(watched, 'in/b.jpg'));
-      const made = path.join(watchOut, 'watched/in/b.webp');
-      for (let t = 0; t < 150 && !existsSync(made); t++)
-        await new Promise((r) => setTimeout(r, 100));
-      expect((await sharp(made).metadata()).height).toBe(400);
+      // The first pass is still on its files: this one is no part of it.
+      copyFileSync(path.join(tree, 'trip/b.jpg'), path.join(watched, 'in/early.jpg'));
+      await expect.poll(() => run.output(), { timeout: 15_000 }).toContain('Watching');
+      expect(run.output()).toContain('8 converted');
+      // With nothing else arriving to start a pass that would find it.
+      await settled(made('early'));
+      copyFileSync(path.join(tree, 'trip/b.jpg'), path.join(watched, 'in/late.jpg'));
+      await settled(made('late'));
+      // Each file converted once: the later passes kept the rest, and say nothing of them.
+      const doneLines = () =>
+        run
+          .output()
+          .match(/^done {2}\S+/gm)
+          ?.sort();
       await expect
-        .poll(() => run.output(), { timeout: 5000 })
-        .toContain('1 converted, 1 already there');
+        .poll(doneLines, { timeout: 5000 })
+        .toEqual([...first, 'in/early', 'in/late'].map((f) => `done  watched/${f}.jpg`));
       expect(run.output()).not.toContain('kept');
     } finally {
       run.child.kill('SIGINT');
