@@ -1,17 +1,41 @@
 import { readFile } from 'node:fs/promises';
 import { EventSource } from 'eventsource';
 import { ApiClient } from '../../shared/api-client.js';
-import type { BatchEventData, CreatedBatch, ItemEventData } from '../../shared/api.js';
+import type {
+  BatchEventData,
+  CreatedBatch,
+  ItemEventData,
+  ServerLimits,
+} from '../../shared/api.js';
 import type { CliBatch } from './cli-batch.js';
 
 /** How many files go up at once: enough to keep a server's lanes fed over one link. */
 const uploadLanes = 4;
 
+type Send = { i: number; hash: string; size: number };
+
+/** `send` in runs that stay within the server's files and bytes per batch. */
+function withinLimits(send: readonly Send[], limits: ServerLimits): Send[][] {
+  const runs: Send[][] = [];
+  let bytes = 0;
+  for (const s of send) {
+    const run = runs.at(-1);
+    if (run && run.length < limits.maxFilesPerBatch && bytes + s.size <= limits.maxBatchBytes) {
+      run.push(s);
+      bytes += s.size;
+    } else {
+      runs.push([s]);
+      bytes = s.size;
+    }
+  }
+  return runs;
+}
+
 /**
- * Converts the batch's files on a sync server (docs/API.md): creates a batch of the files the
- * output folder does not hold yet, uploads them, follows the batch's events and downloads
- * each output as it is done into the same tree a local run makes, then deletes the batch.
- * Ctrl-C cancels the batch on the server.
+ * Converts the batch's files on a sync server (docs/API.md): the files the output folder does
+ * not hold yet go up as batches within the server's limits, one after another; each batch's
+ * events are followed and every output downloaded as it is done into the same tree a local
+ * run makes, then the batch is deleted. Ctrl-C cancels the batch on the server.
  */
 export async function convertOnServer(
   batch: CliBatch,
@@ -20,26 +44,35 @@ export async function convertOnServer(
   const client = new ApiClient(server.url, server.apiKey ?? '', (url, init) =>
     fetch(url, init as RequestInit),
   );
-  const send: { i: number; hash: string; size: number }[] = [];
+  const { limits } = await client.capabilities();
+  const send: Send[] = [];
   for (let i = 0; i < batch.items.length; i++) {
     const input = await batch.triage(i);
     if (input) send.push({ i, hash: input.hash, size: input.bytes.length });
   }
-  if (send.length === 0) return;
-
-  const created = await client.createBatch({
-    name: batch.preset.name,
-    preset: batch.preset,
-    files: send.map((s) => ({ path: batch.items[s.i].path, size: s.size })),
-  });
-  const { batchId, token } = created;
-  const cancel = () => void client.control(batchId, token, 'cancel').catch(() => undefined);
-  process.once('SIGINT', cancel);
-  try {
-    await follow(client, created, batch, send);
-  } finally {
-    process.off('SIGINT', cancel);
-    await client.deleteBatch(batchId, token).catch(() => undefined);
+  for (const run of withinLimits(send, limits)) {
+    const created = await client.createBatch({
+      name: batch.preset.name,
+      preset: batch.preset,
+      files: run.map((s) => ({ path: batch.items[s.i].path, size: s.size })),
+    });
+    const { batchId, token } = created;
+    let stopped = false;
+    const cancel = () => {
+      stopped = true;
+      void client.control(batchId, token, 'cancel').catch(() => undefined);
+    };
+    process.once('SIGINT', cancel);
+    try {
+      await follow(client, created, batch, run);
+    } finally {
+      process.off('SIGINT', cancel);
+      await client.deleteBatch(batchId, token).catch(() => undefined);
+    }
+    if (stopped) break;
+  }
+  for (const s of send) {
+    if (batch.items[s.i].status === 'pending') batch.fail(s.i, 'Not converted: stopped by Ctrl-C');
   }
 }
 
@@ -48,7 +81,7 @@ async function follow(
   client: ApiClient<Response>,
   { batchId, token, items }: CreatedBatch,
   batch: CliBatch,
-  send: readonly { i: number; hash: string }[],
+  send: readonly Send[],
 ): Promise<void> {
   const byId = new Map(items.map((it, k) => [it.id, send[k]]));
   const settled = new Set<string>();

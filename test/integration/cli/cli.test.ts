@@ -138,9 +138,11 @@ const outputsIn = (dir: string) =>
 
 describe('pixpool convert --server', () => {
   it('converts on the sync server into the same tree, with the same skip rule', async () => {
+    // Two files per batch: the four images that go up make two batches, one after the other.
     const server = await startServer({
       DATA_DIR: path.join(work, 'server-data'),
       STATIC_DIR: path.join(work, 'no-dist'),
+      MAX_FILES_PER_BATCH: '2',
     });
     const remoteOut = path.join(work, 'out-server');
     const onServer = ['convert', tree, '-o', remoteOut, '-p', 'thumbnails-webp-400'];
@@ -169,8 +171,8 @@ describe('pixpool convert --server', () => {
       });
       const again = pixpool(...onServer, '--server', server.url);
       expect(again.stdout).toContain('0 converted, 3 already there');
-      // The batch is gone from the server once its files are home.
-      expect(server.output()).toMatch(/batch deleted/);
+      // Each batch is gone from the server once its files are home.
+      expect(server.output().match(/batch deleted/g)).toHaveLength(2);
     } finally {
       await server.stop();
     }
