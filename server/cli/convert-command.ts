@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { watch } from 'chokidar';
-import { SingleBar } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import {
   builtInPresets,
   presetFromCommand,
@@ -69,7 +69,10 @@ async function runOnce(args: string[], preset: Preset, f: ConvertFlags, quiet = 
   if (inputs.length === 0) throw new Error('No files to convert');
   const folder = await OutputFolder.open(outDir, resolveSettings(preset), f.overwrite ?? false);
   const bar = process.stderr.isTTY
-    ? new SingleBar({ format: ' {bar} {value}/{total} files · ETA {eta_formatted} · {file}' })
+    ? new SingleBar(
+        { format: ' {bar} {value}/{total} files · ETA {eta_formatted} · {file}' },
+        Presets.shades_classic,
+      )
     : undefined;
   bar?.start(inputs.length, 0, { file: '' });
   let unchangedCount = 0;

@@ -103,6 +103,21 @@ describe('pixpool convert', () => {
     expect(replaced.stdout).toContain('3 converted');
   });
 
+  it('shows a progress bar with an ETA on a terminal, plain lines elsewhere', () => {
+    const shown = path.join(work, 'out-tty');
+    // script(1) gives the run a pseudo-terminal, as a person's shell would.
+    const tty = execFileSync(
+      'script',
+      ['-qc', `"${process.execPath}" "${bin}" convert "${tree}/a.jpg" -o "${shown}"`, '/dev/null'],
+      { encoding: 'utf8' },
+    );
+    expect(tty).toMatch(/█+ 1\/1 files · ETA \d+s · a\.jpg/);
+    expect(tty).not.toContain('done  a.jpg');
+    const plain = pixpool('convert', path.join(tree, 'a.jpg'), '-o', shown);
+    expect(plain.stdout).toContain('kept  a.jpg → a.webp');
+    expect(plain.stdout + plain.stderr).not.toContain('ETA');
+  });
+
   it('checks its flags with the app’s own messages', () => {
     const r = pixpool('convert', tree, '-o', out, '-q', '500');
     expect(r.code).toBe(2);
