@@ -64,7 +64,7 @@ export async function convertOnServer(
     };
     process.once('SIGINT', cancel);
     try {
-      await follow(client, created, batch, run);
+      await follow(client, created, batch, run, () => stopped);
     } finally {
       process.off('SIGINT', cancel);
       await client.deleteBatch(batchId, token).catch(() => undefined);
@@ -72,16 +72,20 @@ export async function convertOnServer(
     if (stopped) break;
   }
   for (const s of send) {
-    if (batch.items[s.i].status === 'pending') batch.fail(s.i, 'Not converted: stopped by Ctrl-C');
+    if (batch.items[s.i].status === 'pending') batch.fail(s.i, 'Not sent: stopped by Ctrl-C');
   }
 }
 
-/** Uploads the files and settles each as its events say, until the batch ends. */
+/**
+ * Uploads the files and settles each as its events say, until the batch ends; `stopped` says
+ * whether a cancel came from Ctrl-C here.
+ */
 async function follow(
   client: ApiClient<Response>,
   { batchId, token, items }: CreatedBatch,
   batch: CliBatch,
   send: readonly Send[],
+  stopped: () => boolean,
 ): Promise<void> {
   const byId = new Map(items.map((it, k) => [it.id, send[k]]));
   const settled = new Set<string>();
@@ -111,7 +115,8 @@ async function follow(
       );
     } else if (d.status === 'failed' || d.status === 'skipped' || d.status === 'cancelled') {
       settled.add(d.id);
-      const reason = d.error ?? (d.status === 'cancelled' ? 'Cancelled on the server' : '');
+      const cancelled = stopped() ? 'Stopped by Ctrl-C' : 'Cancelled on the server';
+      const reason = d.error ?? (d.status === 'cancelled' ? cancelled : '');
       batch.settle(s.i, { status: d.status === 'skipped' ? 'skipped' : 'failed', reason });
     }
   };
