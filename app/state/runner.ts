@@ -3,6 +3,7 @@ import { finalOutputPath, planOutputPaths } from '../../shared/naming.js';
 import { formats, outputFormats } from '../../shared/formats/index.js';
 import { ladderDefaults, placeLadder } from '../../shared/ladder/index.js';
 import { resolveSettings, type Preset } from '../../shared/presets/index.js';
+import { itemOutput } from '../../shared/output-facts.js';
 import {
   assertBatchTransition,
   assertItemTransition,
@@ -346,6 +347,17 @@ export class Runner {
         (f) => new Blob([f.bytes], { type: formats[f.format].mimeType }),
       );
       const cur = this.queue.get(item.id)!;
+      const made = itemOutput(
+        cur.path,
+        cur.outputPath ?? cur.path,
+        {
+          ...result,
+          size: result.bytes.byteLength,
+          ladder: result.ladder?.map(({ bytes, ...file }) => ({ ...file, size: bytes.byteLength })),
+        },
+        settings.ladder,
+        batch.preset.name,
+      );
       const done: BatchItem = {
         ...cur,
         status: 'done',
@@ -353,30 +365,14 @@ export class Runner {
         progress: 1,
         reason: undefined,
         crashed: undefined,
-        outputFormat: result.format,
-        // A ladder's files are named from the planned path, which stays as it is.
-        outputPath:
-          cur.outputPath &&
-          (result.ladder
-            ? cur.outputPath
-            : finalOutputPath(cur.outputPath, { ...result, inputPath: cur.path })),
-        keptOriginal: result.keptOriginal,
-        ladder:
-          result.ladder &&
-          placeLadder(
-            cur.outputPath ?? cur.path,
-            result.ladder.map(({ bytes, ...facts }) => ({ ...facts, size: bytes.byteLength })),
-            settings.ladder!,
-            batch.preset.name,
-          ),
-        outputSize: output.size,
-        outputWidth: result.width,
-        outputHeight: result.height,
-        width: result.inputWidth,
-        height: result.inputHeight,
+        // Nothing of an earlier run stays: these facts are this one's.
+        keptOriginal: undefined,
+        target: undefined,
+        ladder: undefined,
+        ...made,
+        outputPath: cur.outputPath && made.outputPath,
         // The conversion itself: the job may have waited in the pool's queue first.
         durationMs: Object.values(result.timings).reduce((a, b) => a + (b ?? 0), 0),
-        target: result.target,
       };
       await this.store.completeItem(done, output, result.ladder && more);
       this.queue.put(done);

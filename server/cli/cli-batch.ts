@@ -5,7 +5,8 @@ import type { Preset } from '../../shared/presets/index.js';
 import { describeNonImage, readImageInfo } from '../../shared/sniff.js';
 import type { BatchItem } from '../../shared/state/index.js';
 import type { InputFile } from './inputs.js';
-import { place, sha256, type Made, type OutputFolder } from './output-folder.js';
+import type { Made } from '../../shared/output-facts.js';
+import { place, sha256, type OutputFolder } from './output-folder.js';
 
 /** Hears each file as it settles, and whether it was already there from an earlier run. */
 export type OnItem = (item: BatchItem, unchanged: boolean) => void;
@@ -80,7 +81,7 @@ export class CliBatch {
     const data = await Promise.all(
       files.map(async (f) => ({
         path: f.path,
-        data: 'text' in f.source ? f.source.text : await bytesOf(f.source.index),
+        data: 'text' in f ? f.text : await bytesOf(f.index),
       })),
     );
     const all = { ...facts, ...(durationMs !== undefined && { durationMs }) };

@@ -1,6 +1,6 @@
 import { limits } from '../../shared/limits.js';
 import { resolveSettings } from '../../shared/presets/index.js';
-import { convertImage } from '../convert/index.js';
+import { convertImage, madeOf } from '../convert/index.js';
 import type { CliBatch } from './cli-batch.js';
 
 /**
@@ -18,12 +18,8 @@ export async function convertAll(batch: CliBatch, concurrency: number): Promise<
       const result = await convertImage(input.bytes, settings, {
         maxInputPixels: limits.maxInputPixels,
       });
-      const made = {
-        ...result,
-        size: result.data.length,
-        ladder: result.ladder?.map(({ data, ...file }) => ({ ...file, size: data.length })),
-      };
-      await batch.save(i, input.hash, made, (k) => result.ladder?.[k].data ?? result.data, ms());
+      const bytesOf = (k: number) => result.ladder?.[k].data ?? result.data;
+      await batch.save(i, input.hash, madeOf(result), bytesOf, ms());
     } catch (e) {
       batch.fail(i, e, ms());
     }

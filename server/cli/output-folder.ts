@@ -1,28 +1,13 @@
 import { createHash } from 'node:crypto';
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LadderOutput } from '../../shared/ladder/index.js';
-import { itemFiles, placeLadder } from '../../shared/ladder/index.js';
-import { finalOutputPath } from '../../shared/naming.js';
+import { itemFiles, type ItemFile } from '../../shared/ladder/index.js';
+import { itemOutput, type Made } from '../../shared/output-facts.js';
 import type { Preset } from '../../shared/presets/index.js';
 import type { BatchItem } from '../../shared/state/index.js';
-import type { ConvertedFacts } from '../../shared/worker-api.js';
 
 export const sha256 = (data: Uint8Array | string) =>
   createHash('sha256').update(data).digest('hex');
-
-/** What a conversion made, wherever it ran: the facts, sizes, and a ladder's files. */
-export interface Made extends ConvertedFacts {
-  size: number;
-  ladder?: Omit<LadderOutput, 'path'>[];
-}
-
-/** One file to write: its path in the output folder and where its bytes come from. */
-export interface OutputFile {
-  path: string;
-  /** The k-th file made (0: the output), or generated text (a ladder's sidecars). */
-  source: { index: number } | { text: string };
-}
 
 /**
  * Where `made` goes for `item` planned at `planned`: the item's facts for the report, and the
@@ -33,27 +18,12 @@ export function place(
   planned: string,
   preset: Preset,
   made: Made,
-): { facts: Partial<BatchItem>; files: OutputFile[] } {
-  const ladder =
-    made.ladder && preset.ladder && placeLadder(planned, made.ladder, preset.ladder, preset.name);
+): { facts: Partial<BatchItem>; files: ItemFile[] } {
   const facts: Partial<BatchItem> = {
     status: 'done',
-    outputPath: ladder ? planned : finalOutputPath(planned, { ...made, inputPath: item.path }),
-    outputFormat: made.format,
-    outputSize: made.size,
-    width: made.inputWidth,
-    height: made.inputHeight,
-    outputWidth: made.width,
-    outputHeight: made.height,
-    ...(made.keptOriginal && { keptOriginal: true }),
-    ...(made.target && { target: made.target }),
-    ...(ladder && { ladder }),
+    ...itemOutput(item.path, planned, made, preset.ladder, preset.name),
   };
-  const files = itemFiles({ ...item, ...facts }, preset).map((f) => ({
-    path: f.path,
-    source: 'text' in f ? { text: f.text } : { index: f.index },
-  }));
-  return { facts, files };
+  return { facts, files: itemFiles({ ...item, ...facts }, preset) };
 }
 
 /** What made an input's files: its SHA-256 and the settings', the files, the report's facts. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { EventSource } from 'eventsource';
 import { ApiClient } from '../../shared/api-client.js';
+import type { Made } from '../../shared/output-facts.js';
 import type {
   BatchEventData,
   CreatedBatch,
@@ -96,11 +97,10 @@ async function follow(
     if (!s || settled.has(d.id)) return;
     if (d.status === 'done') {
       settled.add(d.id);
-      const made = {
+      const made: Made = {
         format: d.outputFormat!,
         width: d.outputWidth!,
         height: d.outputHeight!,
-        inputFormat: batch.items[s.i].format!,
         inputWidth: d.width!,
         inputHeight: d.height!,
         size: d.outputSize!,

@@ -2,6 +2,7 @@ import { admitImage } from '../../shared/structure/index.js';
 import { formats } from '../../shared/formats/index.js';
 import { limits } from '../../shared/limits.js';
 import type { ConversionSettings } from '../../shared/presets/index.js';
+import type { Made } from '../../shared/output-facts.js';
 import type { ConvertedFacts } from '../../shared/worker-api.js';
 import { planResize } from '../../shared/resize-plan.js';
 import { checkDimensions } from '../../shared/sniff.js';
@@ -30,6 +31,17 @@ export interface ConvertOutput extends ConvertedFacts {
   data: Uint8Array;
   /** With a ladder in the settings: every file it made, largest first. */
   ladder?: LadderFile[];
+}
+
+/** What `out` made, by sizes rather than bytes (shared/output-facts.ts). */
+export function madeOf({ data, ladder, ...facts }: ConvertOutput): Made {
+  return {
+    ...facts,
+    size: data.length,
+    ...(ladder && {
+      ladder: ladder.map(({ data: bytes, ...file }) => ({ ...file, size: bytes.length })),
+    }),
+  };
 }
 
 /**

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { filesPerInput, placeLadder } from '../../shared/ladder/index.js';
+import { filesPerInput } from '../../shared/ladder/index.js';
+import { itemOutput } from '../../shared/output-facts.js';
 import { resolveSettings } from '../../shared/presets/index.js';
 import type { Lifecycle } from '../batches/lifecycle.js';
 import type { Config } from '../config.js';
-import { finalOutputPath } from '../../shared/naming.js';
-import { convertImage, type ConvertOutput } from '../convert/index.js';
+import { convertImage, madeOf, type ConvertOutput } from '../convert/index.js';
 import { freeBytes, isDiskFull, isEnvironmentFault } from '../faults.js';
 import type { DataFiles } from '../files.js';
 import type { Log } from '../log.js';
@@ -287,30 +287,9 @@ export class Runner {
       }
       return;
     }
-    const ladder =
-      settings.ladder &&
-      result.ladder &&
-      placeLadder(
-        item.outputPath,
-        result.ladder.map(({ data, ...made }) => ({ ...made, size: data.length })),
-        settings.ladder,
-        batch.preset.name,
-      );
     const recorded = lifecycle.done(job.batchId, job.itemId, attempt, {
-      outputFormat: result.format,
-      // A ladder's files have their own names; its planned path is what they are named from.
-      outputPath: ladder
-        ? item.outputPath
-        : finalOutputPath(item.outputPath, { ...result, inputPath: item.path }),
-      ...(result.keptOriginal && { keptOriginal: true }),
-      outputSize: result.data.length,
-      outputWidth: result.width,
-      outputHeight: result.height,
-      width: result.inputWidth,
-      height: result.inputHeight,
+      ...itemOutput(item.path, item.outputPath, madeOf(result), settings.ladder, batch.preset.name),
       durationMs,
-      ...(result.target && { target: result.target }),
-      ...(ladder && { ladder }),
     });
     // Cancelled or deleted while converting: nobody will ask for these files.
     if (!recorded) await files.removeOutputs(job.batchId, job.itemId, outputs.length);

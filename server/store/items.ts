@@ -1,7 +1,6 @@
 import type { FormatId, OutputFormatId } from '../../shared/formats/index.js';
-import type { LadderOutput } from '../../shared/ladder/index.js';
+import type { ItemOutput } from '../../shared/output-facts.js';
 import type { PresetOverride } from '../../shared/presets/index.js';
-import type { TargetReport } from '../../shared/target/encode-to-target.js';
 import { itemStatuses, type ItemStatus } from '../../shared/state/index.js';
 import type { Job } from '../queue/types.js';
 
@@ -40,21 +39,8 @@ export interface UploadFacts {
 }
 
 /** A finished conversion's numbers. */
-export interface OutputFacts {
-  /** What was made: its format and final path (a search or never bigger may change both). */
-  outputFormat: FormatId;
-  outputPath: string;
-  keptOriginal?: boolean;
-  outputSize: number;
-  outputWidth: number;
-  outputHeight: number;
-  width: number;
-  height: number;
+export interface OutputFacts extends ItemOutput {
   durationMs: number;
-  /** How a target was met, when the settings had one. */
-  target?: TargetReport;
-  /** A size ladder's files, placed; the fields above describe the first. */
-  ladder?: LadderOutput[];
 }
 
 /** Item rows. Callers check transitions (shared/state); this only reads and writes. */
