@@ -14,6 +14,9 @@ export const queueName = 'pixpool-convert';
 /** The connection BullMQ wants: commands wait for a reconnect instead of failing. */
 export const redisConnection = (url: string) => ({ url, maxRetriesPerRequest: null });
 
+/** A connection of one's own, as BullMQ wants it (to watch its state, or share it). */
+export const connectRedis = (url: string) => new Redis(url, { maxRetriesPerRequest: null });
+
 /**
  * One job per run of an item: queueing the same run again is a no-op while its job exists.
  * Ids are base64url, so the dots split it back (`jobOf`).
@@ -69,7 +72,7 @@ export class RedisQueue implements JobQueue {
 
   constructor(private readonly opts: RedisQueueOptions) {
     // A connection of our own, to see it come back.
-    this.#redis = new Redis(opts.url, { maxRetriesPerRequest: null });
+    this.#redis = connectRedis(opts.url);
     let connected = false;
     this.#redis.on('ready', () => {
       if (connected) {

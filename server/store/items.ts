@@ -3,6 +3,8 @@ import type { ItemOutput } from '../../shared/output-facts.js';
 import type { PresetOverride } from '../../shared/presets/index.js';
 import { itemStatuses, type ItemStatus } from '../../shared/state/index.js';
 import type { Job } from '../queue/types.js';
+import type { Db } from './db.js';
+import { toItem, type ItemRow, type ServerItem } from './rows.js';
 
 /** A job's priority (Job.priority) in SQL over items `i`: its batch's file count. */
 const priority = '(SELECT COUNT(*) FROM items n WHERE n.batch_id = i.batch_id)';
@@ -14,8 +16,9 @@ const priority = '(SELECT COUNT(*) FROM items n WHERE n.batch_id = i.batch_id)';
  */
 const copies = `EXISTS (SELECT 1 FROM items l WHERE l.id = i.same_as
   AND l.input_hash = i.input_hash AND l.status IN ('pending', 'processing'))`;
-import type { Db } from './db.js';
-import { toItem, type ItemRow, type ServerItem } from './rows.js';
+
+/** An item `i` as a Job (queue/types.ts): under its claim count, with its priority. */
+const jobColumns = `i.id AS itemId, i.batch_id AS batchId, i.attempts, ${priority} AS priority`;
 
 export interface NewItem {
   id: string;
@@ -130,13 +133,13 @@ export class ItemTable {
    */
   markDuplicate(batchId: string, itemId: string): string | undefined {
     const leader = this.db
-      .prepare<[string, string, string], { id: string }>(
+      .prepare<[string, string], { id: string }>(
         `SELECT l.id FROM items l JOIN items i ON i.id = ?
          WHERE l.batch_id = ? AND l.id <> i.id AND l.uploaded = 1 AND l.same_as IS NULL
-           AND l.input_hash = i.input_hash AND l.override IS i.override AND l.id <> ?
+           AND l.input_hash = i.input_hash AND l.override IS i.override
          ORDER BY l.ord LIMIT 1`,
       )
-      .get(itemId, batchId, itemId);
+      .get(itemId, batchId);
     if (leader) this.db.prepare('UPDATE items SET same_as = ? WHERE id = ?').run(leader.id, itemId);
     return leader?.id;
   }
@@ -204,7 +207,7 @@ export class ItemTable {
     const where = batchId ? 'AND b.id = ?' : '';
     return this.db
       .prepare<unknown[], Job>(
-        `SELECT i.id AS itemId, i.batch_id AS batchId, i.attempts, ${priority} AS priority
+        `SELECT ${jobColumns}
          FROM items i JOIN batches b ON b.id = i.batch_id
          WHERE i.status = 'pending' AND i.uploaded = 1 AND b.status = 'running'
            AND NOT ${copies} ${where}
@@ -218,7 +221,7 @@ export class ItemTable {
     const where = batchId ? 'AND i.batch_id = ?' : '';
     return this.db
       .prepare<unknown[], Job>(
-        `SELECT i.id AS itemId, i.batch_id AS batchId, i.attempts, ${priority} AS priority
+        `SELECT ${jobColumns}
          FROM items i WHERE i.status = 'processing' ${where}`,
       )
       .all(...(batchId ? [batchId] : []));
@@ -231,7 +234,7 @@ export class ItemTable {
   job(batchId: string, itemId: string): Job | undefined {
     return this.db
       .prepare<[string, string], Job>(
-        `SELECT i.id AS itemId, i.batch_id AS batchId, i.attempts, ${priority} AS priority
+        `SELECT ${jobColumns}
          FROM items i WHERE i.batch_id = ? AND i.id = ? AND NOT ${copies}`,
       )
       .get(batchId, itemId);

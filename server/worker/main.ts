@@ -1,12 +1,11 @@
 import { hostname } from 'node:os';
 import { Worker, type Job as BullJob } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { WorkerHealth } from '../../shared/worker-api.js';
 import { ConfigError } from '../config.js';
 import { configureSharp } from '../convert/sharp-setup.js';
 import { holdWasmPool } from '../convert/wasm-threads.js';
 import { consoleLog as log } from '../log.js';
-import { queueName } from '../queue/redis.js';
+import { connectRedis, queueName } from '../queue/redis.js';
 import type { Job } from '../queue/types.js';
 import { version } from '../version.js';
 import { ServerClient } from './client.js';
@@ -36,7 +35,7 @@ let busy = 0;
 let stopping = false;
 
 // A connection of our own, to report whether Redis is up; BullMQ adds its blocking one.
-const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+const redis = connectRedis(config.redisUrl);
 redis.on('error', () => undefined); // reported through 'worker error' and the health status
 
 const worker = new Worker<Job>(
