@@ -5,7 +5,10 @@ import type { TargetReport } from './target/encode-to-target.js';
 
 /** What one conversion made, wherever it ran (the app's worker, the server, a CLI run). */
 export interface Made {
-  /** The output's format (the input's own when the original was kept); with a ladder, its first file's. */
+  /**
+   * The output's format (the input's own when the original was kept); with a ladder, its
+   * first file's.
+   */
   format: FormatId;
   width: number;
   height: number;

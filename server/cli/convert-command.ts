@@ -53,10 +53,14 @@ export async function presetOf(f: ConvertFlags): Promise<Preset> {
 
 const inside = (p: string, dir: string) => p === dir || p.startsWith(dir + path.sep);
 
-const line = (item: BatchItem, unchanged: boolean) =>
-  item.status === 'done'
-    ? `${unchanged ? 'kept' : 'done'}  ${item.path} → ${item.ladder ? item.ladder.map((o) => o.path).join(', ') : item.outputPath}`
-    : `${item.status === 'failed' ? 'fail' : 'skip'}  ${item.path}: ${item.reason}`;
+/** A file's line when there is no bar: what it became (a ladder's files), or why not. */
+function line(item: BatchItem, unchanged: boolean): string {
+  if (item.status !== 'done') {
+    return `${item.status === 'failed' ? 'fail' : 'skip'}  ${item.path}: ${item.reason}`;
+  }
+  const made = item.ladder?.map((o) => o.path).join(', ') ?? item.outputPath;
+  return `${unchanged ? 'kept' : 'done'}  ${item.path} → ${made}`;
+}
 
 /**
  * One pass over the inputs: converts what the output folder lacks (here or on the server),

@@ -24,7 +24,10 @@ export interface WorkerConfig {
   serverRetryMs: number;
   /** GRACE_SECONDS: on SIGTERM, how long running jobs may take to finish. */
   graceMs: number;
-  /** HEALTH_PORT (and HEALTH_HOST, 127.0.0.1 by default): where `GET /health` answers; off unset. */
+  /**
+   * HEALTH_PORT (and HEALTH_HOST, 127.0.0.1 by default): where `GET /health` answers; off
+   * when unset.
+   */
   health?: { port: number; host: string };
 }
 

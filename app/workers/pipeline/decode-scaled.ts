@@ -14,9 +14,9 @@ export interface ScaledJpeg {
  * px decodes in ~25 ms instead of ~68 (docs/BENCHMARKS.md). `width` × `height` is the target
  * in upright coordinates, like `upright`; `orientation` is the file's EXIF orientation, as
  * the caller read it. Returns the picture scaled to the target (in Chromium from the
- * smallest M/8 size that is not smaller), and what is left to turn; or null where this path does not apply: no
- * ImageDecoder, no scale below 8/8 that covers the target, or a turned photo that would not
- * shrink to half size or less.
+ * smallest M/8 size that is not smaller), and what is left to turn; or null where this path
+ * does not apply: no ImageDecoder, no scale below 8/8 that covers the target, or a turned
+ * photo that would not shrink to half size or less.
  *
  * Firefox has no DCT scaling (its decoder reads every pixel, then scales), but its decoder
  * turns the frame itself while scaling (browser-orientation.ts): there every photo takes
